@@ -1,0 +1,145 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// Errors returned by stores. Wrap them with %w; test them with errors.Is.
+var (
+	// ErrNotFound: the named entity, relation or document does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: the input breaks a rule of the model (unknown kind or
+	// predicate, dangling reference, empty name, ...). Nothing was written.
+	ErrInvalid = errors.New("invalid input")
+	// ErrLocked: the store file is held by another process.
+	ErrLocked = errors.New("store is locked by another process")
+	// ErrUnavailable: the backing database cannot be reached right now.
+	ErrUnavailable = errors.New("store unavailable")
+	// ErrClosed: the store has been closed.
+	ErrClosed = errors.New("store closed")
+)
+
+// RelationFilter narrows relation reads.
+type RelationFilter struct {
+	Direction  Direction // Both, Out (entity is subject) or In (entity is object)
+	Predicates []string  // empty means all predicates
+}
+
+// Stats summarises the stored graph.
+type Stats struct {
+	Entities    int            `json:"entities"`
+	Relations   int            `json:"relations"`
+	Quads       int64          `json:"quads"`
+	Documents   int            `json:"documents"`
+	ByKind      map[Kind]int   `json:"byKind"`
+	ByPredicate map[string]int `json:"byPredicate"`
+}
+
+// Change summarises what a write did.
+type Change struct {
+	Document         string `json:"document"`
+	EntitiesAdded    int    `json:"entitiesAdded"`
+	EntitiesRemoved  int    `json:"entitiesRemoved"`
+	EntitiesChanged  int    `json:"entitiesChanged"`
+	RelationsAdded   int    `json:"relationsAdded"`
+	RelationsRemoved int    `json:"relationsRemoved"`
+	QuadsAdded       int    `json:"quadsAdded"`
+	QuadsRemoved     int    `json:"quadsRemoved"`
+}
+
+// Unchanged reports whether the write changed nothing.
+func (c Change) Unchanged() bool { return c.QuadsAdded == 0 && c.QuadsRemoved == 0 }
+
+// DocumentFacts is everything one document states: the unit of atomic
+// replacement.
+type DocumentFacts struct {
+	Document  Document
+	Entities  []Entity
+	Relations []Relation
+}
+
+// Store keeps the knowledge graph. Implementations are safe for concurrent
+// use by many goroutines. Every method takes a non-nil ctx and returns
+// promptly with ctx.Err() (wrapped) once it is cancelled.
+//
+// An entity's facts may come from several documents; reads merge them: the
+// first document (by ID) that gives a kind, name, English name or
+// description wins, aliases, attributes and evidence are the union.
+type Store interface {
+	// Entities returns the entities with the given IDs, in the same order;
+	// the slot of an unknown ID is nil. It makes one round trip to the
+	// backend however many IDs are given.
+	Entities(ctx context.Context, ids []string) ([]*Entity, error)
+
+	// ScanEntities calls fn for every entity, ordered by ID, starting after
+	// the ID `after` ("" for the start), restricted to the kinds given
+	// (none means all). It stops early, returning nil, when fn returns false.
+	ScanEntities(ctx context.Context, kinds []Kind, after string, fn func(*Entity) bool) error
+
+	// RelationsOf returns, for each given entity ID, its relations matching
+	// the filter, ordered by relation ID. Symmetric relations are returned
+	// for both ends whatever the direction. IDs without relations map to an
+	// empty (absent) entry.
+	RelationsOf(ctx context.Context, ids []string, f RelationFilter) (map[string][]*Relation, error)
+
+	// Relations returns the relations with the given IDs in the same order;
+	// the slot of an unknown ID is nil.
+	Relations(ctx context.Context, ids []string) ([]*Relation, error)
+
+	// ScanRelations calls fn for every stored relation, ordered by ID,
+	// until fn returns false.
+	ScanRelations(ctx context.Context, fn func(*Relation) bool) error
+
+	// Neighbors returns, for each given entity ID, the IDs of the entities
+	// one relation away (through relations matching f), sorted and without
+	// duplicates.
+	Neighbors(ctx context.Context, ids []string, f RelationFilter) (map[string][]string, error)
+
+	// LookupName returns the IDs of entities whose Chinese name, English
+	// name or alias equals name exactly (English case-insensitively).
+	LookupName(ctx context.Context, name string) ([]string, error)
+
+	// Documents lists the loaded documents (without Text), ordered by ID.
+	Documents(ctx context.Context) ([]Document, error)
+
+	// DocumentText returns the full text of a loaded document, or
+	// ErrNotFound.
+	DocumentText(ctx context.Context, id string) (string, error)
+
+	// Stats counts what is stored.
+	Stats(ctx context.Context) (Stats, error)
+
+	// Generation returns a number that changes whenever the stored graph
+	// changes (through this process or another sharing the backend). Caches
+	// built from reads compare it to know when to rebuild.
+	Generation(ctx context.Context) (int64, error)
+
+	// ReplaceDocument atomically replaces every fact of facts.Document.ID
+	// with the given ones: afterwards the store holds exactly these facts
+	// for that document and the facts of other documents are untouched.
+	// Either all of it is applied or none (even if the process is killed).
+	// Relation IDs are computed with RelationID when empty. Entities
+	// referenced by relations must exist in facts or in another document,
+	// else ErrInvalid. Replacing with identical facts changes nothing.
+	ReplaceDocument(ctx context.Context, facts DocumentFacts) (Change, error)
+
+	// PutFacts adds or updates (by ID) entities and relations of one
+	// document, atomically, without removing its other facts. Used by
+	// curation. An entity given here replaces that document's facts about it.
+	PutFacts(ctx context.Context, facts DocumentFacts) (Change, error)
+
+	// DeleteRelation removes one relation by ID, atomically. ErrNotFound if
+	// there is none.
+	DeleteRelation(ctx context.Context, id string) (Change, error)
+
+	// ExportNQuads writes the whole stored graph as N-Quads.
+	ExportNQuads(ctx context.Context, w io.Writer) error
+
+	// Ping checks that the backend answers (for /readyz).
+	Ping(ctx context.Context) error
+
+	// Close releases the store. Further calls return ErrClosed.
+	Close() error
+}
