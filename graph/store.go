@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 )
 
 // Errors returned by stores. Wrap them with %w; test them with errors.Is.
@@ -134,6 +135,13 @@ type Store interface {
 	// there is none.
 	DeleteRelation(ctx context.Context, id string) (Change, error)
 
+	// AppendAudit records one curation change in the audit trail, durably,
+	// in the same backend as the graph. At and ID are set when empty.
+	AppendAudit(ctx context.Context, e AuditEntry) error
+
+	// Audit returns audit entries, newest first, at most limit of them.
+	Audit(ctx context.Context, limit int) ([]AuditEntry, error)
+
 	// ExportNQuads writes the whole stored graph as N-Quads.
 	ExportNQuads(ctx context.Context, w io.Writer) error
 
@@ -142,4 +150,14 @@ type Store interface {
 
 	// Close releases the store. Further calls return ErrClosed.
 	Close() error
+}
+
+// AuditEntry is one change made through the curation API.
+type AuditEntry struct {
+	ID     string    `json:"id"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`  // who (token name or "admin")
+	Action string    `json:"action"` // upsertEntity, addRelation, removeRelation
+	Target string    `json:"target"` // entity or relation ID
+	Detail string    `json:"detail"` // JSON of the input
 }
