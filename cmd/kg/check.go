@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/minhang-kg/kg/seed"
+)
+
+// checkConfig is the typed configuration of kg check.
+type checkConfig struct {
+	Data     dataConfig
+	Fix      bool
+	Coverage bool
+	JSON     bool
+}
+
+func parseCheck(args []string, e env) (checkConfig, error) {
+	var c checkConfig
+	fs := newFlagSet("check", "[--data DIR] [--fix] [--coverage] [--json]", e)
+	c.Data.register(fs)
+	fs.BoolVar(&c.Fix, "fix", false, "fill in missing or wrong start/end/section where the quote is unique, rewriting the YAML files")
+	fs.BoolVar(&c.Coverage, "coverage", false, "also report how much of the source text the dataset covers")
+	fs.BoolVar(&c.JSON, "json", false, "print the report as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return c, err
+	}
+	c.Data.resolve()
+	if c.Fix && c.Data.Dir == "" {
+		return c, fmt.Errorf("--fix needs a data directory on disk (--data DIR); the embedded dataset is read-only")
+	}
+	return c, nil
+}
+
+func runCheck(ctx context.Context, args []string, e env) error {
+	c, err := parseCheck(args, e)
+	if err != nil {
+		return err
+	}
+	var rep *seed.Report
+	var ds *seed.Dataset
+	switch {
+	case c.Fix:
+		rep, err = seed.Fix(c.Data.Dir)
+		if err == nil && c.Coverage {
+			ds, err = seed.Parse(c.Data.Dir)
+		}
+	default:
+		ds, err = openDataset(c.Data)
+		if err == nil {
+			rep = ds.Validate()
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.Data.describe(), err)
+	}
+	if c.JSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else if err := rep.WriteText(e.stdout); err != nil {
+		return err
+	}
+	if c.Coverage {
+		if err := writeCoverage(ctx, ds, e); err != nil {
+			return err
+		}
+	}
+	if !rep.OK() {
+		return errProblems
+	}
+	return nil
+}
+
+// writeCoverage reports how much of each source text the dataset covers.
+func writeCoverage(_ context.Context, _ *seed.Dataset, _ env) error {
+	return fmt.Errorf("--coverage is not available yet: seed.Coverage has not landed")
+}
+
+// openDataset parses the configured dataset (on disk or embedded).
+func openDataset(c dataConfig) (*seed.Dataset, error) {
+	if c.Dir == "" {
+		return seed.Embedded()
+	}
+	return seed.Parse(c.Dir)
+}

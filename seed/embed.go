@@ -1,0 +1,29 @@
+package seed
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+)
+
+// embedded holds the source texts and the dataset, so that the binary can
+// seed a store from anywhere. Paths inside are "source/..." and "data/...",
+// so the relative source paths of document.yaml files resolve as on disk.
+//
+//go:embed source
+var embedded embed.FS
+
+// EmbeddedDataDir is the data directory inside EmbeddedFS.
+const EmbeddedDataDir = "data"
+
+// EmbeddedFS returns the embedded source texts and dataset.
+func EmbeddedFS() fs.FS { return embedded }
+
+// Embedded parses the dataset embedded in the binary.
+func Embedded() (*Dataset, error) {
+	ds, err := ParseFS(embedded, EmbeddedDataDir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded dataset: %w", err)
+	}
+	return ds, nil
+}
