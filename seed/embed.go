@@ -10,7 +10,7 @@ import (
 // seed a store from anywhere. Paths inside are "source/..." and "data/...",
 // so the relative source paths of document.yaml files resolve as on disk.
 //
-//go:embed source
+//go:embed data source
 var embedded embed.FS
 
 // EmbeddedDataDir is the data directory inside EmbeddedFS.
