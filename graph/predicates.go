@@ -22,6 +22,7 @@ type Predicate struct {
 // Vocabulary is the closed set of predicates. A relation with any other
 // predicate is rejected. Keep it sorted by ID.
 var Vocabulary = []Predicate{
+	{ID: "approves", Label: "审议通过", LabelEn: "approves", Doc: "a body (or its meeting) deliberates and approves the policy, plan or document (审议通过)"},
 	{ID: "awards", Label: "授予", LabelEn: "awards", Doc: "a body grants an award or title to the object"},
 	{ID: "builds", Label: "建设", LabelEn: "builds", Doc: "the subject builds or operates the object (one party)"},
 	{ID: "co_builds", Label: "共建", LabelEn: "co-builds", Joint: true, Doc: "the subject is one of several parties jointly building or advancing the object (共同推进, 共建)"},
@@ -31,6 +32,7 @@ var Vocabulary = []Predicate{
 	{ID: "drafts", Label: "编制", LabelEn: "drafts", Doc: "the subject drafts or formulates the object (one party)"},
 	{ID: "founds", Label: "成立", LabelEn: "founds", Doc: "the subject founds or establishes the object"},
 	{ID: "funds", Label: "资助", LabelEn: "funds", Doc: "the subject provides money to the object"},
+	{ID: "governs", Label: "规范", LabelEn: "governs", Doc: "a regulation or management measure governs the use and management of the object (a fund, programme or platform; 使用和管理办法)"},
 	{ID: "guides", Label: "指导", LabelEn: "guides", Doc: "the subject gives guidance or leadership to the object"},
 	{ID: "has_member", Label: "包含", LabelEn: "has member", Doc: "a quantified group or list includes the object (inverse of member_of for groups)"},
 	{ID: "hosts", Label: "举办", LabelEn: "hosts", Doc: "the subject holds or organises the event (one party)"},
