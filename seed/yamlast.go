@@ -42,6 +42,9 @@ func (y *yfile) parseYAML(data []byte) ast.Node {
 	if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
 		return nil
 	}
+	if _, comment := f.Docs[0].Body.(*ast.CommentGroupNode); comment {
+		return nil // a file of comments only
+	}
 	if len(f.Docs) > 1 {
 		y.add(line(f.Docs[1].Body), "", CodeSyntax, "more than one YAML document in the file")
 	}

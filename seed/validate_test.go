@@ -1,0 +1,357 @@
+package seed
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+type loc struct {
+	file string // base name
+	line int
+	code string
+}
+
+func locs(rep *Report) []loc {
+	out := make([]loc, 0, len(rep.Problems))
+	for _, p := range rep.Problems {
+		out = append(out, loc{filepath.Base(p.File), p.Line, p.Code})
+	}
+	return out
+}
+
+func TestCheckBrokenFixtureReportsEveryProblemWithItsLine(t *testing.T) {
+	rep, err := Check("testdata/broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{
+		{"facts.yaml", 14, CodeUnknownKind},
+		{"facts.yaml", 18, CodeBadID},
+		{"facts.yaml", 25, CodeRequired},
+		{"facts.yaml", 32, CodeAttribute},
+		{"facts.yaml", 39, CodeQuoteNotFound},
+		{"facts.yaml", 44, CodeOffsets},
+		{"facts.yaml", 49, CodeSection},
+		{"facts.yaml", 52, CodeUnknownField},
+		{"facts.yaml", 55, CodeAmbiguousQuote},
+		{"facts.yaml", 56, CodeNoEvidence},
+		{"facts.yaml", 62, CodeDangling},
+		{"facts.yaml", 66, CodeUnknownPred},
+		{"facts.yaml", 75, CodeDuplicate},
+		{"facts.yaml", 80, CodeNoEvidence},
+		{"more.yaml", 2, CodeDuplicate},
+	}
+	got := locs(rep)
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), text(rep))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("problem %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	// Messages name what is needed to act on them.
+	for _, frag := range []string{
+		`facts.yaml:39: entities[6].evidence[0].quote: quote not found verbatim in testdata/source/small.txt`,
+		`facts.yaml:62: relations[0].object: dangling reference: object "place/nowhere" is not an entity of any loaded document`,
+		`unknown predicate "collaborates": not in the vocabulary (graph/predicates.go)`,
+		`more.yaml:2: entities[0].id: duplicate entity ID org/sjtu: also defined at testdata/broken/small/facts.yaml:8`,
+		`facts.yaml:55: entities[9].evidence[0]: start, end and section missing; the quote occurs 2 times, at 202..213 (line 14), 214..225 (line 14): give start/end or a longer quote`,
+		`section is "一、" but the quote is under "总述"`,
+		`unknown kind "UNIVERSITY"`,
+	} {
+		if !strings.Contains(text(rep), frag) {
+			t.Errorf("report lacks %q:\n%s", frag, text(rep))
+		}
+	}
+	if err := rep.Err(); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("Err() = %v, want ErrInvalid", err)
+	}
+}
+
+func TestCheckValidFixture(t *testing.T) {
+	rep, err := Check("testdata/valid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("valid fixture has problems:\n%s", text(rep))
+	}
+	want := DocumentSummary{ID: "doc/small", Dir: filepath.Join("testdata/valid", "small"), Entities: 6, Relations: 5, Evidence: 12}
+	if len(rep.Documents) != 1 || rep.Documents[0] != want {
+		t.Errorf("Documents = %+v, want [%+v]", rep.Documents, want)
+	}
+}
+
+func text(rep *Report) string {
+	var b strings.Builder
+	_ = rep.WriteText(&b)
+	return b.String()
+}
+
+// TestCheckSnippets checks one fact file at a time against the small source.
+func TestCheckSnippets(t *testing.T) {
+	const ok = `{quote: 上海交大牵头建设测试实验室, start: 177, end: 190, section: 二、（一）}`
+	tests := []struct {
+		name     string
+		yaml     string
+		want     []loc // file is always x.yaml
+		contains string
+	}{
+		{
+			name: "clean",
+			yaml: "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\n",
+		},
+		{
+			name:     "syntax error has its line",
+			yaml:     "entities:\n  - id: org/a\n    kind: [LAB\n",
+			want:     []loc{{"x.yaml", 3, CodeSyntax}},
+			contains: "invalid YAML",
+		},
+		{
+			name:     "duplicate key is a syntax error",
+			yaml:     "entities:\n  - id: org/a\n    id: org/b\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 3, CodeSyntax}},
+			contains: `mapping key "id" already defined`,
+		},
+		{
+			name:     "unknown top-level field",
+			yaml:     "entity:\n  - id: org/a\n",
+			want:     []loc{{"x.yaml", 1, CodeUnknownField}},
+			contains: `unknown field "entity" (known: entities, relations)`,
+		},
+		{
+			name: "unknown evidence and attribute fields",
+			yaml: "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    attributes:\n      - {key: k, value: v, units: 个}\n    evidence:\n      - {quote: 上海交大牵头建设测试实验室, start: 177, end: 190, section: 二、（一）, page: 3}\n",
+			want: []loc{{"x.yaml", 6, CodeUnknownField}, {"x.yaml", 8, CodeUnknownField}},
+		},
+		{
+			name:     "a list where a name is expected",
+			yaml:     "entities:\n  - id: org/a\n    kind: LAB\n    name: [甲, 乙]\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 4, CodeType}, {"x.yaml", 4, CodeRequired}},
+			contains: "expected a text value, found a list",
+		},
+		{
+			name:     "start must be a number",
+			yaml:     "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - quote: 上海交大牵头建设测试实验室\n        start: \"177\"\n        end: 190\n        section: 二、（一）\n",
+			want:     []loc{{"x.yaml", 6, CodeOffsets}, {"x.yaml", 7, CodeType}},
+			contains: "expected a whole number",
+		},
+		{
+			name: "entities is not a list",
+			yaml: "entities:\n  id: org/a\n",
+			want: []loc{{"x.yaml", 2, CodeType}},
+		},
+		{
+			name: "empty file is fine",
+			yaml: "# nothing yet\n",
+		},
+		{
+			name:     "unknown ID prefix",
+			yaml:     "entities:\n  - id: school/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 2, CodeBadID}},
+			contains: `unknown prefix "school/"`,
+		},
+		{
+			name: "bad ID syntax",
+			yaml: "entities:\n  - id: org/a--b/\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\n",
+			want: []loc{{"x.yaml", 2, CodeBadID}},
+		},
+		{
+			name:     "predicate suggestion",
+			yaml:     "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\nrelations:\n  - subject: org/a\n    predicate: co_build\n    object: doc/small\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 9, CodeUnknownPred}},
+			contains: "did you mean co_builds",
+		},
+		{
+			name: "relation to the document entity (made from document.yaml)",
+			yaml: "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\nrelations:\n  - subject: org/a\n    predicate: issues\n    object: doc/small\n    evidence:\n      - " + ok + "\n",
+		},
+		{
+			name:     "self relation",
+			yaml:     "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\nrelations:\n  - subject: org/a\n    predicate: supports\n    object: org/a\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 8, CodeSelfRelation}},
+			contains: "relation of org/a to itself",
+		},
+		{
+			name:     "out of range offsets",
+			yaml:     "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - {quote: 上海交大牵头建设测试实验室, start: 177, end: 9000, section: 二、（一）}\n",
+			want:     []loc{{"x.yaml", 6, CodeOffsets}},
+			contains: "out of range",
+		},
+		{
+			name: "the document entity must be a DOCUMENT",
+			yaml: "entities:\n  - id: doc/small\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\n",
+			want: []loc{{"x.yaml", 3, CodeUnknownKind}},
+		},
+		{
+			name: "url evidence needs no quote",
+			yaml: "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - {url: \"https://example.org/a\", note: curated}\n",
+		},
+		{
+			name: "evidence without quote or url",
+			yaml: "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - {note: x}\n",
+			want: []loc{{"x.yaml", 6, CodeRequired}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := smallDataset(t, map[string]string{"x.yaml": tt.yaml})
+			rep, err := Check(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := locs(rep)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v\n%s", got, tt.want, text(rep))
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("problem %d = %v, want %v\n%s", i, got[i], tt.want[i], text(rep))
+				}
+			}
+			if tt.contains != "" && !strings.Contains(text(rep), tt.contains) {
+				t.Errorf("report lacks %q:\n%s", tt.contains, text(rep))
+			}
+		})
+	}
+}
+
+func TestCheckDocumentFile(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		want []loc
+	}{
+		{"missing fields", "titleEn: x\n", []loc{{"document.yaml", 0, CodeRequired}, {"document.yaml", 0, CodeRequired}, {"document.yaml", 0, CodeRequired}}},
+		{"unreadable source", "id: doc/small\ntitle: 测试委员会工作总结\nsource: ../../source/nope.txt\n", []loc{{"document.yaml", 3, CodeIO}}},
+		{"bad id", "id: small\ntitle: t\nsource: ../../source/small.txt\n", []loc{{"document.yaml", 1, CodeBadID}}},
+		{"reserved id", "id: doc/curation\ntitle: t\nsource: ../../source/small.txt\n", []loc{{"document.yaml", 1, CodeBadID}}},
+		{"unknown field", "id: doc/small\ntitle: t\nsource: ../../source/small.txt\nauthor: x\n", []loc{{"document.yaml", 4, CodeUnknownField}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := smallDataset(t, map[string]string{"document.yaml": tt.doc})
+			rep, err := Check(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := locs(rep)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v\n%s", got, tt.want, text(rep))
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Errorf("problem %d = %v, want %v", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestCheckDuplicateDocumentAndMissingDocumentFile(t *testing.T) {
+	dir := smallDataset(t, nil)
+	copyDir(t, filepath.Join(dir, "small"), filepath.Join(dir, "again"))
+	if err := os.MkdirAll(filepath.Join(dir, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loc{{"empty", 0, CodeRequired}, {"document.yaml", 2, CodeDuplicate}}
+	got := locs(rep)
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("got %v, want %v\n%s", got, want, text(rep))
+	}
+}
+
+func TestCheckMissingDataDir(t *testing.T) {
+	if _, err := Check(filepath.Join(t.TempDir(), "nope")); err == nil {
+		t.Fatal("Check of a missing directory succeeded")
+	}
+}
+
+func TestCheckID(t *testing.T) {
+	tests := []struct {
+		id string
+		ok bool
+	}{
+		{"org/sjtu", true},
+		{"co/nio-2", true},
+		{"ind/rd/2024", true},
+		{"doc/mkw-2025-11", true},
+		{"", false},
+		{"org", false},
+		{"org/", false},
+		{"Org/sjtu", false},
+		{"org/SJTU", false},
+		{"org/sj_tu", false},
+		{"org/-a", false},
+		{"org/a-", false},
+		{"org//a", false},
+		{"xyz/a", false},
+		{"org/上海", false},
+	}
+	for _, tt := range tests {
+		if err := CheckID(tt.id); (err == nil) != tt.ok {
+			t.Errorf("CheckID(%q) = %v, want ok=%v", tt.id, err, tt.ok)
+		}
+	}
+}
+
+// smallDataset makes a data directory in a temp dir with the small source
+// and document: <tmp>/data/small/{document.yaml, files...}, <tmp>/source/.
+// A "document.yaml" entry replaces the default one.
+func smallDataset(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	src, err := os.ReadFile("testdata/source/small.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(root, "source", "small.txt"), string(src))
+	doc, err := os.ReadFile("testdata/valid/small/document.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(root, "data", "small", "document.yaml"), string(doc))
+	for name, body := range files {
+		write(t, filepath.Join(root, "data", "small", name), body)
+	}
+	return filepath.Join(root, "data")
+}
+
+func write(t *testing.T, name, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			copyDir(t, filepath.Join(from, e.Name()), filepath.Join(to, e.Name()))
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(to, e.Name()), string(b))
+	}
+}
