@@ -1,0 +1,261 @@
+package query
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+// PartnerPredicate is the predicate of derived partnership relations.
+const PartnerPredicate = "partners_with"
+
+// Partnership says that A and B acted jointly.
+type Partnership struct {
+	A, B string   // entity IDs; for Partners(id), A == id
+	Via  []string // IDs of the shared context entities, sorted
+	// Relations are the stored relations the partnership rests on (sorted
+	// by ID: explicit symmetric joint relations between A and B, and the
+	// joint relations of A and B to each context), followed by one derived
+	// A–B relation per context (in Via order) with Inferred set.
+	Relations []*graph.Relation
+	Strength  int // number of distinct contexts; each explicit relation counts as one
+}
+
+// PartnershipPage is one page of Partnerships.
+type PartnershipPage struct {
+	Items       []Partnership
+	EndCursor   string
+	HasNextPage bool
+	TotalCount  int
+}
+
+// Partners returns the entities that acted jointly with id, strongest first,
+// then by partner ID: through an explicit symmetric joint relation
+// (partners_with, signs_agreement_with, …) or a shared joint context (both
+// co-build the same zone, co-host the same event, …). first must be in
+// 1..100. An unknown id is an error wrapping graph.ErrNotFound.
+func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partnership, error) {
+	if err := checkRange("first", first, 1, MaxFirst); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, argErr("id", "must not be empty")
+	}
+	snap, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if snap.entities[id] == nil {
+		return nil, fmt.Errorf("query: partners of %q: %w", id, graph.ErrNotFound)
+	}
+	ps := snap.pairsOf[id]
+	if len(ps) > first {
+		ps = ps[:first]
+	}
+	out, err := s.materialise(ctx, ps, id)
+	if err != nil {
+		return nil, fmt.Errorf("query: partners of %q: %w", id, err)
+	}
+	return out, nil
+}
+
+// Partnerships returns every partnership, strongest first, then by the two
+// entity IDs (A < B), a page of at most first after the cursor after ("" for
+// the first page). kinds, if given, must hold the kinds of both ends.
+func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first int, after string) (PartnershipPage, error) {
+	if err := checkRange("first", first, 1, MaxFirst); err != nil {
+		return PartnershipPage{}, err
+	}
+	ks, err := kindSet(kinds)
+	if err != nil {
+		return PartnershipPage{}, err
+	}
+	var key *pair
+	if after != "" {
+		if key, err = decodeCursor(after); err != nil {
+			return PartnershipPage{}, err
+		}
+	}
+	snap, err := s.current(ctx)
+	if err != nil {
+		return PartnershipPage{}, err
+	}
+
+	var page PartnershipPage
+	var items []*pair
+	if ks == nil {
+		page.TotalCount = len(snap.pairs)
+		start := 0
+		if key != nil {
+			start, _ = slices.BinarySearchFunc(snap.pairs, key, pairCmp)
+			if start < len(snap.pairs) && pairCmp(snap.pairs[start], key) == 0 {
+				start++
+			}
+		}
+		end := min(start+first, len(snap.pairs))
+		items = snap.pairs[start:end]
+		page.HasNextPage = end < len(snap.pairs)
+	} else {
+		kindOf := func(id string) graph.Kind {
+			if en := snap.entities[id]; en != nil {
+				return en.kind
+			}
+			return ""
+		}
+		for _, p := range snap.pairs {
+			if !ks[kindOf(p.a)] || !ks[kindOf(p.b)] {
+				continue
+			}
+			page.TotalCount++
+			if key != nil && pairCmp(p, key) <= 0 {
+				continue
+			}
+			if len(items) < first {
+				items = append(items, p)
+			} else {
+				page.HasNextPage = true
+			}
+		}
+	}
+	if len(items) > 0 {
+		page.EndCursor = encodeCursor(items[len(items)-1])
+	}
+	if page.Items, err = s.materialise(ctx, items, ""); err != nil {
+		return PartnershipPage{}, fmt.Errorf("query: partnerships: %w", err)
+	}
+	return page, nil
+}
+
+// materialise turns pairs into Partnerships with one batched relation read.
+// If self is set, it is made A of every partnership.
+func (s *Service) materialise(ctx context.Context, ps []*pair, self string) ([]Partnership, error) {
+	out := make([]Partnership, 0, len(ps))
+	if len(ps) == 0 {
+		return out, nil
+	}
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.explicit...)
+		for _, rs := range p.ctxRels {
+			ids = append(ids, rs...)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	rels, err := s.store.Relations(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read relations: %w", err)
+	}
+	byID := make(map[string]*graph.Relation, len(rels))
+	for _, r := range rels {
+		if r != nil {
+			byID[r.ID] = r
+		}
+	}
+	for _, p := range ps {
+		a, b := p.a, p.b
+		if self != "" && self == b {
+			a, b = b, a
+		}
+		pt := Partnership{A: a, B: b, Via: slices.Clone(p.via), Strength: p.strength()}
+		var stored []*graph.Relation
+		for _, id := range p.explicit {
+			if r := byID[id]; r != nil {
+				stored = append(stored, r)
+			}
+		}
+		var derived []*graph.Relation
+		for i, c := range p.via {
+			var from []*graph.Relation
+			for _, id := range p.ctxRels[i] {
+				if r := byID[id]; r != nil {
+					from = append(from, r)
+				}
+			}
+			stored = append(stored, from...)
+			derived = append(derived, deriveRelation(a, b, c, from))
+		}
+		slices.SortFunc(stored, func(x, y *graph.Relation) int { return cmp.Compare(x.ID, y.ID) })
+		stored = slices.CompactFunc(stored, func(x, y *graph.Relation) bool { return x.ID == y.ID })
+		pt.Relations = append(stored, derived...)
+		out = append(out, pt)
+	}
+	return out, nil
+}
+
+// InferredID is the ID of the derived partnership between a and b via the
+// context c: "inf/" and 16 hex digits of a hash of the three, the same
+// whichever way round a and b are given.
+func InferredID(a, b, c string) string {
+	if b < a {
+		a, b = b, a
+	}
+	h := sha1.New()
+	for _, s := range []string{a, b, PartnerPredicate, c} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "inf/" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// deriveRelation builds the inferred a partners_with b relation resting on
+// the stored relations from (of a and b to the context c). Its evidence is
+// the union of theirs; its Document is theirs if they share one, else "".
+func deriveRelation(a, b, c string, from []*graph.Relation) *graph.Relation {
+	r := &graph.Relation{ID: InferredID(a, b, c), Subject: a, Predicate: PartnerPredicate, Object: b, Inferred: true}
+	type evKey struct {
+		doc, quote, url string
+		start, end      int
+	}
+	seen := make(map[evKey]bool)
+	for i, f := range from {
+		if i == 0 {
+			r.Document = f.Document
+		} else if f.Document != r.Document {
+			r.Document = ""
+		}
+		for _, ev := range f.Evidence {
+			k := evKey{ev.Document, ev.Quote, ev.URL, ev.Start, ev.End}
+			if !seen[k] {
+				seen[k] = true
+				r.Evidence = append(r.Evidence, ev)
+			}
+		}
+	}
+	return r
+}
+
+// Cursors are opaque to clients. They carry the sort key of the last item
+// (strength and the two IDs), so paging stays stable when the graph changes
+// between pages.
+const cursorPrefix = "pt1"
+
+func encodeCursor(p *pair) string {
+	raw := cursorPrefix + "\x00" + strconv.Itoa(p.strength()) + "\x00" + p.a + "\x00" + p.b
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func decodeCursor(c string) (*pair, error) {
+	bad := argErr("after", "malformed cursor %q", c)
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return nil, bad
+	}
+	parts := strings.Split(string(raw), "\x00")
+	if len(parts) != 4 || parts[0] != cursorPrefix || parts[2] == "" || parts[3] == "" || parts[2] >= parts[3] {
+		return nil, bad
+	}
+	n, err := strconv.Atoi(parts[1])
+	if err != nil || n < 1 {
+		return nil, bad
+	}
+	return &pair{a: parts[2], b: parts[3], n: n}, nil
+}

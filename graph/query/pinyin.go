@@ -1,0 +1,131 @@
+package query
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// pinyinCache maps Han runes to their toneless readings (every reading of
+// a heteronym, so that 闵行 matches "minhang" although 行 is mostly "xing").
+// It is used by one snapshot build at a time.
+type pinyinCache struct {
+	args  pinyin.Args
+	runes map[rune][]string
+}
+
+func newPinyinCache() *pinyinCache {
+	return &pinyinCache{
+		args:  pinyin.Args{Style: pinyin.Normal, Heteronym: true, Fallback: func(rune, pinyin.Args) []string { return nil }},
+		runes: make(map[rune][]string),
+	}
+}
+
+// syllables returns, for each rune of s that can be typed, the strings
+// that type it: the pinyin readings of a Han rune (ü written both v and u),
+// or the rune itself for ASCII letters and digits. Other runes are left out.
+// It returns nil if s has no Han rune.
+func (c *pinyinCache) syllables(s string) [][]string {
+	if !hasHan(s) {
+		return nil
+	}
+	var out [][]string
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			rs, ok := c.runes[r]
+			if !ok {
+				for _, p := range pinyin.SinglePinyin(r, c.args) {
+					rs = append(rs, p)
+					if strings.Contains(p, "v") {
+						rs = append(rs, strings.ReplaceAll(p, "v", "u"))
+					}
+				}
+				c.runes[r] = rs
+			}
+			if len(rs) > 0 {
+				out = append(out, rs)
+			}
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			out = append(out, []string{string(r)})
+		}
+	}
+	return out
+}
+
+// pinyinMatch reports how q (lower-case ASCII letters and digits) types a
+// contiguous run of syl: every rune is typed by its full syllable, its first
+// letter or its initial (zh, ch, sh), and the last typed rune may be typed
+// by any prefix of its syllable. It returns the best kind of match: exact
+// (q types all of syl), prefix (from the first rune) or substring; ok is
+// false if q types no run of syl.
+func pinyinMatch(syl [][]string, q string) (kind matchKind, ok bool) {
+	if len(syl) == 0 || q == "" {
+		return 0, false
+	}
+	m := &pyMatcher{syl: syl, q: q}
+	if m.from(0, true) {
+		return matchExact, true
+	}
+	if m.from(0, false) {
+		return matchPrefix, true
+	}
+	for i := 1; i < len(syl); i++ {
+		if m.from(i, false) {
+			return matchSubstring, true
+		}
+	}
+	return 0, false
+}
+
+type pyMatcher struct {
+	syl [][]string
+	q   string
+	// failed[i*(len(q)+1)+j] records that typing q[j:] from rune i failed,
+	// for the current value of full.
+	failed []bool
+}
+
+func (m *pyMatcher) from(i int, full bool) bool {
+	n := (len(m.syl) + 1) * (len(m.q) + 1)
+	if len(m.failed) != n {
+		m.failed = make([]bool, n)
+	} else {
+		clear(m.failed)
+	}
+	return m.step(i, 0, full)
+}
+
+func (m *pyMatcher) step(i, j int, full bool) bool {
+	if j == len(m.q) {
+		return !full || i == len(m.syl)
+	}
+	if i == len(m.syl) {
+		return false
+	}
+	k := i*(len(m.q)+1) + j
+	if m.failed[k] {
+		return false
+	}
+	rest := m.q[j:]
+	for _, s := range m.syl[i] {
+		if strings.HasPrefix(rest, s) && m.step(i+1, j+len(s), full) {
+			return true
+		}
+		// The rest of the query is a prefix of this syllable: the user is
+		// still typing it.
+		if len(rest) < len(s) && strings.HasPrefix(s, rest) && (!full || i+1 == len(m.syl)) {
+			return true
+		}
+		if rest[0] == s[0] && len(s) > 1 && m.step(i+1, j+1, full) {
+			return true
+		}
+		if len(s) > 2 && s[1] == 'h' && (s[0] == 'z' || s[0] == 'c' || s[0] == 's') &&
+			strings.HasPrefix(rest, s[:2]) && m.step(i+1, j+2, full) {
+			return true
+		}
+	}
+	m.failed[k] = true
+	return false
+}

@@ -1,0 +1,206 @@
+package query
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+// SearchHit is one search result.
+type SearchHit struct {
+	Entity  *graph.Entity
+	Score   float64
+	Matched string // the name, alias or English name that matched, as stored
+	Match   string // "exact", "prefix", "substring" or "pinyin"
+}
+
+// matchKind orders matches, best last.
+type matchKind int
+
+const (
+	matchSubstring matchKind = iota + 1
+	matchPrefix
+	matchExact
+)
+
+// Scores. Classes never overlap: every exact match outranks every prefix
+// match, and so on down to pinyin. Within a class ties are broken by degree,
+// then ID.
+const (
+	scoreExact           = 1.0
+	scorePrefix          = 0.8
+	scoreSubstring       = 0.6  // the query occurs in the name
+	scoreContained       = 0.5  // the name occurs in the query
+	scorePinyinExact     = 0.3  // the query types the whole name in pinyin
+	scorePinyinPrefix    = 0.25 // … the start of the name
+	scorePinyinSubstring = 0.2  // … some run of the name
+)
+
+// searchKey is one searchable string of an entity.
+type searchKey struct {
+	text    string     // as stored
+	norm    string     // normalize(text)
+	compact string     // norm without spaces
+	syl     [][]string // pinyin syllables; nil if text has no Han rune
+}
+
+// entityKeys lists an entity's names in preference order: name, aliases,
+// English name.
+func entityKeys(e *graph.Entity, py *pinyinCache) []searchKey {
+	texts := make([]string, 0, 2+len(e.Aliases))
+	texts = append(texts, e.Name)
+	texts = append(texts, e.Aliases...)
+	texts = append(texts, e.NameEn)
+	keys := make([]searchKey, 0, len(texts))
+	seen := make(map[string]bool, len(texts))
+	for _, t := range texts {
+		n := normalize(t)
+		if n == "" || seen[n] {
+			continue
+		}
+		seen[n] = true
+		keys = append(keys, searchKey{text: t, norm: n, compact: compact(n), syl: py.syllables(n)})
+	}
+	return keys
+}
+
+// query is a normalised search text.
+type query struct {
+	norm   string
+	han    bool   // compare space-free forms
+	form   string // norm, or compact(norm) if han
+	runes  int
+	pinyin string // pinyinQuery(norm); "" if not pinyin-like
+}
+
+func newQuery(text string) query {
+	q := query{norm: normalize(text)}
+	q.han = hasHan(q.norm)
+	q.form = q.norm
+	if q.han {
+		q.form = compact(q.norm)
+	}
+	q.runes = runeLen(q.form)
+	if !q.han {
+		q.pinyin = pinyinQuery(q.norm)
+	}
+	return q
+}
+
+// score returns how well q matches k, or 0.
+func (q query) score(k *searchKey) (float64, string) {
+	form := k.norm
+	if q.han {
+		form = k.compact
+	}
+	switch {
+	case form == q.form:
+		return scoreExact, "exact"
+	case strings.HasPrefix(form, q.form):
+		return scorePrefix, "prefix"
+	case strings.Contains(form, q.form):
+		return scoreSubstring, "substring"
+	}
+	// The name occurs in the query ("上海交通大学闵行校区" finds 上海交通大学),
+	// when the name is not too short to mean anything: two runes or more and
+	// at least half of the query.
+	if n := runeLen(form); n >= 2 && 2*n >= q.runes && strings.Contains(q.form, form) {
+		return scoreContained, "substring"
+	}
+	if q.pinyin != "" && k.syl != nil {
+		if kind, ok := pinyinMatch(k.syl, q.pinyin); ok {
+			switch kind {
+			case matchExact:
+				return scorePinyinExact, "pinyin"
+			case matchPrefix:
+				return scorePinyinPrefix, "pinyin"
+			default:
+				return scorePinyinSubstring, "pinyin"
+			}
+		}
+	}
+	return 0, ""
+}
+
+// Search finds entities by Chinese name, alias or abbreviation (substring),
+// English name (case-insensitive) and pinyin (full syllables or initials,
+// with or without spaces). Results are ranked exact > prefix > substring >
+// pinyin, ties broken by degree (best connected first), then ID. kinds
+// filters (none means all). first must be in 1..100.
+func (s *Service) Search(ctx context.Context, text string, kinds []graph.Kind, first int) ([]SearchHit, error) {
+	if err := checkRange("first", first, 1, MaxFirst); err != nil {
+		return nil, err
+	}
+	ks, err := kindSet(kinds)
+	if err != nil {
+		return nil, err
+	}
+	q := newQuery(text)
+	if q.form == "" {
+		return nil, argErr("text", "must not be empty")
+	}
+	if q.runes > MaxTextRunes {
+		return nil, argErr("text", "must be at most %d characters, got %d", MaxTextRunes, q.runes)
+	}
+	snap, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	type cand struct {
+		en      *entry
+		score   float64
+		match   string
+		matched string
+		degree  int
+	}
+	var cands []cand
+	for _, en := range snap.order {
+		if ks != nil && !ks[en.kind] {
+			continue
+		}
+		best := cand{en: en}
+		for i := range en.keys {
+			sc, m := q.score(&en.keys[i])
+			if sc > best.score {
+				best.score, best.match, best.matched = sc, m, en.keys[i].text
+			}
+		}
+		if best.score > 0 {
+			best.degree = snap.degree[en.id]
+			cands = append(cands, best)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("query: search: %w", err)
+	}
+	slices.SortFunc(cands, func(x, y cand) int {
+		return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(y.degree, x.degree), cmp.Compare(x.en.id, y.en.id))
+	})
+	if len(cands) > first {
+		cands = cands[:first]
+	}
+	if len(cands) == 0 {
+		return []SearchHit{}, nil
+	}
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.en.id
+	}
+	ents, err := s.store.Entities(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("query: search: read entities: %w", err)
+	}
+	hits := make([]SearchHit, 0, len(cands))
+	for i, c := range cands {
+		if ents[i] == nil { // removed since the index was built
+			continue
+		}
+		hits = append(hits, SearchHit{Entity: ents[i], Score: c.score, Matched: c.matched, Match: c.match})
+	}
+	return hits, nil
+}
