@@ -49,7 +49,11 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "seed an empty store, then serve the API, playground and explorer", runServe},
+		{"seed", "load or refresh the dataset into the store", runSeed},
 		{"check", "validate the dataset (--fix fills in offsets and sections)", runCheck},
+		{"stats", "count entities per kind, relations per predicate and quads", runStats},
+		{"export", "write the stored graph to stdout", runExport},
 	}
 }
 
