@@ -1,0 +1,147 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+// Handler serves GET /export/{format}: the whole graph, or with
+// ?ids=a,b&hops=1 the neighbourhood of the given entities (hops defaults to
+// 1 when ids are given). For csv, ?part=nodes or ?part=edges returns that
+// CSV file alone instead of the zip of both. The response is an attachment
+// named minhang-kg[-subgraph].<ext>.
+//
+// The format is read from the {format} path wildcard, or else from the last
+// path segment.
+func Handler(st graph.Store, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			httpError(w, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		name := r.PathValue("format")
+		if name == "" {
+			name = r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+		}
+		q := r.URL.Query()
+		if part := q.Get("part"); part != "" {
+			if !strings.EqualFold(name, "csv") || (part != "nodes" && part != "edges") {
+				httpError(w, http.StatusBadRequest, "part must be nodes or edges, and only with csv")
+				return
+			}
+			name = "csv-" + part
+		}
+		f, ok := Lookup(name)
+		if !ok {
+			httpError(w, http.StatusNotFound, fmt.Sprintf("unknown export format %q; formats: %s", name, strings.Join(Names(), ", ")))
+			return
+		}
+		sel, err := parseSelection(q["ids"], q.Get("hops"))
+		if err != nil {
+			httpError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		var buf bytes.Buffer
+		if err := Write(r.Context(), st, f.Name, sel, &buf); err != nil {
+			switch {
+			case errors.Is(err, graph.ErrInvalid):
+				httpError(w, http.StatusBadRequest, err.Error())
+			case errors.Is(err, graph.ErrNotFound):
+				httpError(w, http.StatusNotFound, err.Error())
+			case errors.Is(err, context.Canceled):
+				// The client went away; nothing to answer.
+			case errors.Is(err, graph.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+				log.WarnContext(r.Context(), "export failed", "format", f.Name, "err", err)
+				httpError(w, http.StatusServiceUnavailable, "store unavailable, try again")
+			default:
+				log.ErrorContext(r.Context(), "export failed", "format", f.Name, "err", err)
+				httpError(w, http.StatusInternalServerError, "export failed")
+			}
+			return
+		}
+		base := "minhang-kg"
+		if !sel.Whole() {
+			base += "-subgraph"
+		}
+		if strings.HasPrefix(f.Name, "csv-") {
+			base += "-" + strings.TrimPrefix(f.Name, "csv-")
+		}
+		h := w.Header()
+		h.Set("Content-Type", f.MediaType)
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": base + "." + f.Ext}))
+		h.Set("Content-Length", strconv.Itoa(buf.Len()))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-store")
+		if r.Method == http.MethodHead {
+			return
+		}
+		if _, err := buf.WriteTo(w); err != nil {
+			log.DebugContext(r.Context(), "export: write response", "err", err)
+		}
+	})
+}
+
+// IndexHandler serves GET /export: the list of formats as JSON.
+func IndexHandler() http.Handler {
+	type item struct {
+		Name        string `json:"name"`
+		MediaType   string `json:"mediaType"`
+		Ext         string `json:"ext"`
+		Description string `json:"description"`
+		URL         string `json:"url"`
+	}
+	list := make([]item, len(Formats))
+	for i, f := range Formats {
+		list[i] = item{f.Name, f.MediaType, f.Ext, f.Description, "/export/" + f.Name}
+	}
+	body, err := json.Marshal(map[string]any{"formats": list})
+	if err != nil {
+		panic(err) // static data
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	})
+}
+
+// parseSelection reads ids (comma separated, the parameter may repeat) and
+// hops from query values.
+func parseSelection(idParams []string, hops string) (Selection, error) {
+	var sel Selection
+	for _, p := range idParams {
+		for _, id := range strings.Split(p, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				sel.IDs = append(sel.IDs, id)
+			}
+		}
+	}
+	if len(sel.IDs) > 0 {
+		sel.Hops = 1
+	}
+	if hops != "" {
+		n, err := strconv.Atoi(hops)
+		if err != nil || n < 0 || n > MaxHops {
+			return sel, fmt.Errorf("hops must be an integer 0..%d, got %q", MaxHops, hops)
+		}
+		sel.Hops = n
+	}
+	return sel, nil
+}
+
+func httpError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_, _ = fmt.Fprintln(w, msg)
+}

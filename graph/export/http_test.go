@@ -1,0 +1,78 @@
+package export
+
+import (
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestHandler(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /export/{format}", Handler(newFakeStore(), slog.New(slog.DiscardHandler)))
+	mux.Handle("GET /export", IndexHandler())
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	tests := []struct {
+		path      string
+		code      int
+		ctype     string
+		filename  string
+		bodyCheck string // substring expected in the body
+	}{
+		{"/export/gexf", 200, "application/gexf+xml; charset=utf-8", "minhang-kg.gexf", `version="1.3"`},
+		{"/export/GEXF", 200, "application/gexf+xml; charset=utf-8", "minhang-kg.gexf", `<node id="org/sjtu"`},
+		{"/export/graphml?ids=org/sjtu", 200, "application/graphml+xml; charset=utf-8", "minhang-kg-subgraph.graphml", `<node id="place/dalinghaowan"`},
+		{"/export/dot?ids=org/sjtu&hops=0", 200, "text/vnd.graphviz; charset=utf-8", "minhang-kg-subgraph.dot", `"org/sjtu" [label=`},
+		{"/export/jsonld?ids=org/sjtu,org/ecnu&hops=1", 200, "application/ld+json; charset=utf-8", "minhang-kg-subgraph.jsonld", `"@context"`},
+		{"/export/nquads", 200, "application/n-quads; charset=utf-8", "minhang-kg.nq", `/kg/id/org/sjtu>`},
+		{"/export/csv", 200, "application/zip", "minhang-kg.zip", "nodes.csv"},
+		{"/export/csv?part=nodes", 200, "text/csv; charset=utf-8", "minhang-kg-nodes.csv", "Id,Label,LabelEn,Kind"},
+		{"/export/csv?part=edges&ids=org/sjtu", 200, "text/csv; charset=utf-8", "minhang-kg-subgraph-edges.csv", "Id,Source,Target,Type"},
+		{"/export/csv?part=both", 400, "text/plain; charset=utf-8", "", "part must be"},
+		{"/export/gexf?part=nodes", 400, "text/plain; charset=utf-8", "", "part must be"},
+		{"/export/pdf", 404, "text/plain; charset=utf-8", "", "unknown export format"},
+		{"/export/gexf?ids=org/none", 404, "text/plain; charset=utf-8", "", "not found"},
+		{"/export/gexf?ids=org/sjtu&hops=9", 400, "text/plain; charset=utf-8", "", "hops must be"},
+		{"/export/gexf?ids=org/sjtu&hops=x", 400, "text/plain; charset=utf-8", "", "hops must be"},
+		{"/export", 200, "application/json", "", `"name":"gexf"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			res, err := http.Get(srv.URL + tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tt.code {
+				t.Fatalf("status %d, want %d: %s", res.StatusCode, tt.code, body)
+			}
+			if got := res.Header.Get("Content-Type"); got != tt.ctype {
+				t.Errorf("Content-Type %q, want %q", got, tt.ctype)
+			}
+			if tt.filename != "" {
+				disp, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+				if err != nil || disp != "attachment" || params["filename"] != tt.filename {
+					t.Errorf("Content-Disposition %q, want attachment; filename=%s", res.Header.Get("Content-Disposition"), tt.filename)
+				}
+			}
+			if !strings.Contains(string(body), tt.bodyCheck) {
+				t.Errorf("body lacks %q:\n%.400s", tt.bodyCheck, body)
+			}
+		})
+	}
+}
+
+func TestHandlerMethod(t *testing.T) {
+	h := Handler(newFakeStore(), slog.New(slog.DiscardHandler))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/export/gexf", nil))
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST: status %d", rec.Code)
+	}
+}
