@@ -4,29 +4,41 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"strings"
+
+	"github.com/minhang-kg/kg/graph/export"
 )
 
 // exportConfig is the typed configuration of kg export.
 type exportConfig struct {
-	Store  storeConfig
-	Log    logConfig
-	Format string
+	Store     storeConfig
+	Log       logConfig
+	Format    string
+	Selection export.Selection
 }
-
-// exportFormats are the formats kg export writes.
-var exportFormats = []string{"nquads"}
 
 func parseExport(args []string, e env) (exportConfig, error) {
 	var c exportConfig
-	fs := newFlagSet("export", "[--store bbolt|memory|postgres] [--path FILE] [--dsn DSN] --format nquads", e)
+	fs := newFlagSet("export", "[--store bbolt|memory|postgres] [--path FILE] [--dsn DSN] --format "+strings.Join(export.Names(), "|")+" [--ids ID,ID] [--hops N]", e)
 	c.Store.register(fs, e)
 	c.Log.register(fs, e)
-	fs.StringVar(&c.Format, "format", "nquads", "output format: nquads")
+	fs.StringVar(&c.Format, "format", "nquads", "output format: "+strings.Join(export.Names(), ", "))
+	var ids string
+	fs.StringVar(&ids, "ids", "", "comma-separated entity IDs at the centre of the export (default: the whole graph)")
+	fs.IntVar(&c.Selection.Hops, "hops", 0, fmt.Sprintf("with --ids: how many relations away to go (0..%d)", export.MaxHops))
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
-	if !contains(exportFormats, c.Format) {
-		return c, fmt.Errorf("--format: unknown format %q (want one of %v)", c.Format, exportFormats)
+	if _, ok := export.Lookup(c.Format); !ok {
+		return c, fmt.Errorf("--format: unknown format %q (want one of %s)", c.Format, strings.Join(export.Names(), ", "))
+	}
+	for _, id := range strings.Split(ids, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			c.Selection.IDs = append(c.Selection.IDs, id)
+		}
+	}
+	if err := c.Selection.Validate(); err != nil {
+		return c, err
 	}
 	if err := c.Store.validate(); err != nil {
 		return c, err
@@ -46,20 +58,11 @@ func runExport(ctx context.Context, args []string, e env) error {
 	}
 	defer closeStore(ctx, st, log)
 	w := bufio.NewWriterSize(e.stdout, 64<<10)
-	if err := st.ExportNQuads(ctx, w); err != nil {
+	if err := export.Write(ctx, st, c.Format, c.Selection, w); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
