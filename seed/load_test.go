@@ -201,4 +201,3 @@ func TestEmbeddedDatasetParses(t *testing.T) {
 		}
 	}
 }
-
