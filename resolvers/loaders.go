@@ -1,0 +1,148 @@
+package resolvers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/graph/query"
+)
+
+// loaders batch and cache, for one request, the reads resolvers make per
+// item, so that a query for N entities with their relations, degrees and
+// partners costs a number of store calls that does not grow with N.
+type loaders struct {
+	entities  *dataloadgen.Loader[string, *graph.Entity]
+	relations *dataloadgen.Loader[relationsKey, []*graph.Relation]
+	degrees   *dataloadgen.Loader[string, int]
+	partners  *dataloadgen.Loader[partnersKey, []query.Partnership]
+}
+
+// relationsKey selects the relations of one entity; Predicates is the sorted
+// predicate list joined by "\x00" (keys must be comparable).
+type relationsKey struct {
+	ID         string
+	Direction  graph.Direction
+	Predicates string
+}
+
+type partnersKey struct {
+	ID    string
+	First int
+}
+
+func (r *Resolver) newLoaders() *loaders {
+	wait := dataloadgen.WithWait(r.loaderWait)
+	return &loaders{
+		entities:  dataloadgen.NewLoader(r.fetchEntities, wait),
+		relations: dataloadgen.NewMappedLoader(r.fetchRelations, wait),
+		degrees:   dataloadgen.NewMappedLoader(r.fetchDegrees, wait),
+		partners:  dataloadgen.NewMappedLoader(r.fetchPartners, wait),
+	}
+}
+
+// fetchEntities reads entities in one store call; unknown IDs load as nil.
+func (r *Resolver) fetchEntities(ctx context.Context, ids []string) ([]*graph.Entity, []error) {
+	es, err := r.store.Entities(ctx, ids)
+	if err != nil {
+		return nil, []error{fmt.Errorf("load entities: %w", err)}
+	}
+	return es, nil
+}
+
+// fetchRelations makes one RelationsOf call per distinct filter in the batch.
+func (r *Resolver) fetchRelations(ctx context.Context, keys []relationsKey) (map[relationsKey][]*graph.Relation, error) {
+	type filterKey struct {
+		dir   graph.Direction
+		preds string
+	}
+	groups := map[filterKey][]string{}
+	for _, k := range keys {
+		fk := filterKey{k.Direction, k.Predicates}
+		groups[fk] = append(groups[fk], k.ID)
+	}
+	out := make(map[relationsKey][]*graph.Relation, len(keys))
+	for fk, ids := range groups {
+		f := graph.RelationFilter{Direction: fk.dir}
+		if fk.preds != "" {
+			f.Predicates = strings.Split(fk.preds, "\x00")
+		}
+		m, err := r.store.RelationsOf(ctx, ids, f)
+		if err != nil {
+			return nil, fmt.Errorf("load relations: %w", err)
+		}
+		for _, id := range ids {
+			out[relationsKey{id, fk.dir, fk.preds}] = m[id] // nil: no relations
+		}
+	}
+	return out, nil
+}
+
+func (r *Resolver) fetchDegrees(ctx context.Context, ids []string) (map[string]int, error) {
+	m, err := r.query.Degrees(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load degrees: %w", err)
+	}
+	out := make(map[string]int, len(ids))
+	for _, id := range ids {
+		out[id] = m[id] // absent: degree 0
+	}
+	return out, nil
+}
+
+// fetchPartners makes one query.PartnersOf call per distinct page size.
+func (r *Resolver) fetchPartners(ctx context.Context, keys []partnersKey) (map[partnersKey][]query.Partnership, error) {
+	byFirst := map[int][]string{}
+	for _, k := range keys {
+		byFirst[k.First] = append(byFirst[k.First], k.ID)
+	}
+	out := make(map[partnersKey][]query.Partnership, len(keys))
+	for first, ids := range byFirst {
+		m, err := r.query.PartnersOf(ctx, ids, first)
+		if err != nil {
+			return nil, fmt.Errorf("load partners: %w", err)
+		}
+		for _, id := range ids {
+			out[partnersKey{id, first}] = m[id]
+		}
+	}
+	return out, nil
+}
+
+// loadEntity returns the entity with the ID, or nil if there is none.
+func (r *Resolver) loadEntity(ctx context.Context, id string) (*graph.Entity, error) {
+	return r.loaders(ctx).entities.Load(ctx, id)
+}
+
+// mustLoadEntity is loadEntity for references that must resolve.
+func (r *Resolver) mustLoadEntity(ctx context.Context, id string) (*graph.Entity, error) {
+	e, err := r.loadEntity(ctx, id)
+	if err == nil && e == nil {
+		err = fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
+	}
+	return e, err
+}
+
+// loadEntities resolves IDs that must all exist, in order.
+func (r *Resolver) loadEntities(ctx context.Context, ids []string) ([]*graph.Entity, error) {
+	es, err := r.loaders(ctx).entities.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range es {
+		if e == nil {
+			return nil, fmt.Errorf("entity %s: %w", ids[i], graph.ErrNotFound)
+		}
+	}
+	return es, nil
+}
+
+func newRelationsKey(id string, dir graph.Direction, preds []string) relationsKey {
+	p := slices.Clone(preds)
+	slices.Sort(p)
+	return relationsKey{ID: id, Direction: dir, Predicates: strings.Join(slices.Compact(p), "\x00")}
+}
