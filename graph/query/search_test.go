@@ -1,0 +1,206 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+func hitIDs(hits []SearchHit) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Entity.ID
+	}
+	return ids
+}
+
+func TestSearch(t *testing.T) {
+	tests := []struct {
+		name    string
+		text    string
+		kinds   []graph.Kind
+		first   int
+		want    []string
+		match   string // Match of the first hit
+		matched string // Matched of the first hit
+	}{
+		{"alias exact beats prefix and substring", "交大", nil, 10,
+			[]string{"org/sjtu", "lab/ai-lab", "org/sjtu-med"}, "exact", "交大"},
+		{"first cuts", "交大", nil, 1, []string{"org/sjtu"}, "exact", "交大"},
+		{"short alias", "上海交大", nil, 10, []string{"org/sjtu", "org/sjtu-med"}, "exact", "上海交大"},
+		{"full name", "上海交通大学", nil, 10, []string{"org/sjtu", "org/sjtu-med"}, "exact", "上海交通大学"},
+		{"name inside query", "上海交通大学闵行校区", nil, 10, []string{"org/sjtu"}, "substring", "上海交通大学"},
+		{"kinds filter", "交大", []graph.Kind{graph.KindLab}, 10, []string{"lab/ai-lab"}, "prefix", "交大人工智能实验室"},
+		{"kinds filter, several", "交大", []graph.Kind{graph.KindLab, graph.KindInstitution}, 10,
+			[]string{"org/sjtu", "lab/ai-lab", "org/sjtu-med"}, "exact", "交大"},
+		{"pinyin full", "shanghaijiaotongdaxue", nil, 10, []string{"org/sjtu", "org/sjtu-med"}, "pinyin", "上海交通大学"},
+		{"pinyin with spaces", "shanghai jiaotong daxue", nil, 10, []string{"org/sjtu", "org/sjtu-med"}, "pinyin", "上海交通大学"},
+		{"pinyin initials", "shjtdx", nil, 10, []string{"org/sjtu", "org/sjtu-med"}, "pinyin", "上海交通大学"},
+		{"pinyin initials, upper case, spaced", "S H J T D X", nil, 10, []string{"org/sjtu", "org/sjtu-med"}, "pinyin", "上海交通大学"},
+		{"pinyin heteronym 行=hang, exact before prefix, then degree", "minhangqu", nil, 10,
+			[]string{"place/minhang", "org/mh-stc", "event/sci-fest"}, "pinyin", "闵行区"},
+		{"pinyin mixed syllables and initials", "huadongsd", nil, 10, []string{"org/ecnu"}, "pinyin", "华东师大"},
+		{"english prefix, ties by degree", "SHANGHAI JIAO TONG", nil, 10, []string{"org/sjtu", "org/sjtu-med"}, "prefix", "Shanghai Jiao Tong University"},
+		{"english case-insensitive, several prefixes by degree", "minhang", nil, 10,
+			[]string{"place/minhang", "org/mh-stc", "event/sci-fest"}, "prefix", "Minhang District"},
+		{"full-width latin folds", "ｓｊｔｕ", nil, 10, []string{"org/sjtu", "lab/ai-lab"}, "exact", "SJTU"},
+		{"quotes stripped from query and names", "“大零号湾”专项规划", nil, 10,
+			[]string{"policy/dlhw-plan", "place/dalinghaowan"}, "exact", "《“大零号湾”专项规划》"},
+		{"book title marks and spaces trimmed", "  《大零号湾》 ", nil, 10,
+			[]string{"place/dalinghaowan", "policy/dlhw-plan"}, "exact", "大零号湾"},
+		{"spaces inside chinese ignored", "华东 师大", nil, 10, []string{"org/ecnu"}, "exact", "华东师大"},
+		{"no match is empty", "不存在的东西", nil, 10, []string{}, "", ""},
+	}
+	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				hits, err := svc.Search(context.Background(), tc.text, tc.kinds, tc.first)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if hits == nil {
+					t.Fatal("hits is nil, want empty slice")
+				}
+				if got := hitIDs(hits); !slices.Equal(got, tc.want) {
+					t.Fatalf("Search(%q) = %v, want %v", tc.text, got, tc.want)
+				}
+				if len(hits) > 0 && (hits[0].Match != tc.match || hits[0].Matched != tc.matched) {
+					t.Errorf("first hit matched %q as %q, want %q as %q", hits[0].Matched, hits[0].Match, tc.matched, tc.match)
+				}
+				for i := 1; i < len(hits); i++ {
+					if hits[i].Score > hits[i-1].Score {
+						t.Errorf("hit %d scores %v > hit %d's %v", i, hits[i].Score, i-1, hits[i-1].Score)
+					}
+				}
+				for _, h := range hits {
+					if h.Entity.Name == "" {
+						t.Errorf("hit %s has no full entity", h.Entity.ID)
+					}
+				}
+			})
+		}
+	})
+}
+
+func TestSearchClassesOutrankEachOther(t *testing.T) {
+	scores := []float64{scoreExact, scorePrefix, scoreSubstring, scoreContained,
+		scorePinyinExact, scorePinyinPrefix, scorePinyinSubstring}
+	if !slices.IsSortedFunc(scores, func(a, b float64) int { return -cmpFloat(a, b) }) {
+		t.Fatalf("scores not in class order: %v", scores)
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"  Shanghai   JIAO\tTong ", "shanghai jiao tong"},
+		{"ＳＪＴＵ", "sjtu"},
+		{"“大零号湾”", "大零号湾"},
+		{"《推进落实〈若干政策措施〉的方案》", "推进落实若干政策措施的方案"},
+		{"「交大」『医学院』", "交大医学院"},
+		{"Xi'an", "xian"},
+		{"２０２４年", "2024年"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := normalize(tc.in); got != tc.want {
+			t.Errorf("normalize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestPinyinMatch(t *testing.T) {
+	py := newPinyinCache()
+	tests := []struct {
+		name, q string
+		want    matchKind // 0: no match
+	}{
+		{"上海交通大学", "shanghaijiaotongdaxue", matchExact},
+		{"上海交通大学", "shjtdx", matchExact},
+		{"上海交通大学", "shjtdaxue", matchExact},
+		{"上海交通大学", "shanghaijiaotongdaxu", matchExact}, // still typing the last syllable
+		{"上海交通大学", "shanghaijiao", matchPrefix},
+		{"上海交通大学", "shhjt", matchPrefix}, // 上 by its initial sh, 海 by h
+		{"上海交通大学", "jiaotong", matchSubstring},
+		{"上海交通大学", "jtdx", matchSubstring},
+		{"上海交通大学", "beijing", 0},
+		{"上海交通大学", "shanghaijiaotongdaxuea", 0},
+		{"闵行区", "minhang", matchPrefix},
+		{"闵行区", "minxing", matchPrefix},
+		{"绿地", "ludi", matchExact}, // ü typed as u
+		{"绿地", "lvdi", matchExact}, // … or v
+		{"5g创新中心", "5gcx", matchPrefix},
+		{"5g创新中心", "cxzx", matchSubstring},
+	}
+	for _, tc := range tests {
+		got, ok := pinyinMatch(py.syllables(normalize(tc.name)), tc.q)
+		if !ok {
+			got = 0
+		}
+		if got != tc.want {
+			t.Errorf("pinyinMatch(%s, %q) = %v, want %v", tc.name, tc.q, got, tc.want)
+		}
+	}
+	if py.syllables("Shanghai") != nil {
+		t.Error("a name without Han has pinyin syllables")
+	}
+}
+
+func TestSearchArgumentErrors(t *testing.T) {
+	svc := New(newFakeStore(), testLogger(t))
+	tests := []struct {
+		name  string
+		text  string
+		kinds []graph.Kind
+		first int
+		arg   string
+	}{
+		{"first zero", "交大", nil, 0, "first"},
+		{"first too big", "交大", nil, 500, "first"},
+		{"empty text", "", nil, 10, "text"},
+		{"blank text", " \t ", nil, 10, "text"},
+		{"only quotes", "“”《》", nil, 10, "text"},
+		{"text too long", strings.Repeat("交", MaxTextRunes+1), nil, 10, "text"},
+		{"unknown kind", "交大", []graph.Kind{"UNIVERSITY"}, 10, "kinds"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := svc.Search(context.Background(), tc.text, tc.kinds, tc.first)
+			assertArgError(t, err, tc.arg)
+		})
+	}
+}
+
+// assertArgError checks that err is an argument error naming arg and
+// wrapping graph.ErrInvalid.
+func assertArgError(t *testing.T, err error, arg string) {
+	t.Helper()
+	if !errors.Is(err, graph.ErrInvalid) {
+		t.Fatalf("err = %v, want one wrapping graph.ErrInvalid", err)
+	}
+	var ae *ArgError
+	if !errors.As(err, &ae) || ae.Arg != arg || !strings.HasPrefix(err.Error(), arg+": ") {
+		t.Fatalf("err = %q, want an *ArgError for %q", err, arg)
+	}
+}
+
+func TestArgErrorMessage(t *testing.T) {
+	svc := New(newFakeStore(), testLogger(t))
+	_, err := svc.Search(context.Background(), "交大", nil, 500)
+	if got, want := err.Error(), "first: must be between 1 and 100, got 500"; got != want {
+		t.Errorf("err = %q, want %q", got, want)
+	}
+}
