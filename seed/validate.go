@@ -249,6 +249,16 @@ func (v *validator) evidence(d *DocumentSpec, f *FactFile, ev *EvidenceSpec, o *
 	if o == nil {
 		return // the source text could not be read; reported on document.yaml
 	}
+	if ev.Start != nil && ev.End != nil && ev.Section != nil && *ev.Section != "" {
+		// The common case, checked without searching the text.
+		if got, _ := o.Slice(*ev.Start, *ev.End); got == ev.Quote {
+			if want := o.SectionAt(*ev.Start); want != *ev.Section {
+				v.add(f.Name, lineOr(fieldLines(ev.fields), "section", ql), join(ev.Path, "section"), CodeSection,
+					"section is %q but the quote is under %q", *ev.Section, want)
+			}
+			return
+		}
+	}
 	occ := o.Find(ev.Quote)
 	if len(occ) == 0 {
 		v.add(f.Name, ql, join(ev.Path, "quote"), CodeQuoteNotFound, "quote not found verbatim in %s%s", d.SourceFile, nearMiss(o, ev.Quote))
