@@ -72,12 +72,14 @@ func (ds *Dataset) Facts() ([]graph.DocumentFacts, error) {
 	}
 	out := make([]graph.DocumentFacts, 0, len(ds.Documents))
 	for _, d := range ds.Documents {
-		out = append(out, d.facts())
+		out = append(out, d.Facts())
 	}
 	return orderByDependency(out), nil
 }
 
-func (d *DocumentSpec) facts() graph.DocumentFacts {
+// Facts converts the document to graph facts as written, without
+// validating it (see Dataset.Facts).
+func (d *DocumentSpec) Facts() graph.DocumentFacts {
 	f := graph.DocumentFacts{Document: graph.Document{ID: d.ID, Title: d.Title, TitleEn: d.TitleEn, Text: d.Text}}
 	hasDocEntity := false
 	for _, file := range d.Files {

@@ -209,7 +209,9 @@ func parseDocument(fl files, dir string) (*DocumentSpec, []Problem) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || name == DocumentFile || strings.HasPrefix(name, ".") {
+		// coverage-ignore.yaml (CoverageIgnoreFile) excuses source phrases
+		// from kg check --coverage; it holds no facts.
+		if e.IsDir() || name == DocumentFile || name == "coverage-ignore.yaml" || strings.HasPrefix(name, ".") {
 			continue
 		}
 		p := fl.join(dir, name)
