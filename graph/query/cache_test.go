@@ -1,0 +1,335 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+// TestCacheFollowsGeneration writes through the store and checks that the
+// next call sees the change, and that calls without a change reuse the index.
+func TestCacheFollowsGeneration(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := newCountingStore(b.open(t, fixtureFacts()))
+			svc := New(st, testLogger(t))
+
+			search := func(text string) []string {
+				t.Helper()
+				hits, err := svc.Search(ctx, text, nil, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return hitIDs(hits)
+			}
+			partners := func(id string) []string {
+				t.Helper()
+				ps, err := svc.Partners(ctx, id, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, p := range ps {
+					out = append(out, fmt.Sprintf("%s:%d", p.B, p.Strength))
+				}
+				return out
+			}
+
+			if got := search("新型研发机构"); len(got) != 0 {
+				t.Fatalf("before the write: %v", got)
+			}
+			search("交大")
+			partners("org/ecnu")
+			if n := svc.builds.Load(); n != 1 {
+				t.Fatalf("%d builds without a change, want 1", n)
+			}
+			if c := st.reset(); c["ScanEntities"] != 1 || c["ScanRelations"] != 1 || c["Generation"] != 3 {
+				t.Fatalf("store calls %v, want one scan of each and a generation check per call", c)
+			}
+
+			// Another writer adds an entity that co-builds the zone.
+			_, err := st.PutFacts(ctx, graph.DocumentFacts{
+				Document: graph.Document{ID: fixtureDoc},
+				Entities: []graph.Entity{{ID: "lab/new", Kind: graph.KindLab, Name: "新型研发机构", Evidence: evOther}},
+				Relations: []graph.Relation{
+					{Subject: "lab/new", Predicate: "co_builds", Object: "place/dalinghaowan", Evidence: evOther},
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := search("新型研发机构"); !slices.Equal(got, []string{"lab/new"}) {
+				t.Fatalf("after the write: %v", got)
+			}
+			if got, want := partners("org/ecnu"), []string{"org/sjtu:2", "lab/new:1", "org/mh-stc:1"}; !slices.Equal(got, want) {
+				t.Fatalf("partners after the write = %v, want %v", got, want)
+			}
+			deg, err := svc.Degrees(ctx, []string{"place/dalinghaowan"})
+			if err != nil || deg["place/dalinghaowan"] != 6 {
+				t.Fatalf("degree after the write = %v, %v", deg, err)
+			}
+			if n := svc.builds.Load(); n != 2 {
+				t.Fatalf("%d builds after one write, want 2", n)
+			}
+
+			// Removing the relation removes the partnership.
+			rels, err := st.RelationsOf(ctx, []string{"lab/new"}, graph.RelationFilter{})
+			if err != nil || len(rels["lab/new"]) != 1 {
+				t.Fatalf("relations of lab/new: %v, %v", rels, err)
+			}
+			if _, err := st.DeleteRelation(ctx, rels["lab/new"][0].ID); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := partners("org/ecnu"), []string{"org/sjtu:2", "org/mh-stc:1"}; !slices.Equal(got, want) {
+				t.Fatalf("partners after the delete = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// slowScanStore makes index builds take a while, so that concurrent callers
+// pile up behind one.
+type slowScanStore struct{ graph.Store }
+
+func (s slowScanStore) ScanEntities(ctx context.Context, kinds []graph.Kind, after string, fn func(*graph.Entity) bool) error {
+	time.Sleep(30 * time.Millisecond)
+	return s.Store.ScanEntities(ctx, kinds, after, fn)
+}
+
+// TestConcurrentCallsBuildOnce runs many calls at once (run with -race):
+// one build per generation, however many callers wait for it.
+func TestConcurrentCallsBuildOnce(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			inner := b.open(t, fixtureFacts())
+			svc := New(slowScanStore{inner}, testLogger(t))
+			for round := 1; round <= 3; round++ {
+				var wg sync.WaitGroup
+				errs := make(chan error, 64)
+				for i := range 16 {
+					wg.Go(func() {
+						var err error
+						switch i % 4 {
+						case 0:
+							_, err = svc.Search(ctx, "交大", nil, 5)
+						case 1:
+							_, err = svc.Partners(ctx, "org/sjtu", 5)
+						case 2:
+							_, err = svc.Subgraph(ctx, []string{"org/sjtu"}, 2, nil, 50)
+						case 3:
+							_, err = svc.Partnerships(ctx, nil, 5, "")
+						}
+						errs <- err
+					})
+				}
+				wg.Wait()
+				close(errs)
+				for err := range errs {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				if n := svc.builds.Load(); n != int64(round) {
+					t.Fatalf("round %d: %d builds, want %d", round, n, round)
+				}
+				_, err := inner.PutFacts(ctx, graph.DocumentFacts{
+					Document: graph.Document{ID: fixtureDoc},
+					Entities: []graph.Entity{{ID: fmt.Sprintf("co/new-%d", round), Kind: graph.KindCompany, Name: fmt.Sprintf("新公司%d", round), Evidence: evOther}},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestCancelledCallerDoesNotFailOthers: a caller whose ctx is cancelled
+// gets its ctx error; the build goes on for the next caller.
+func TestCancelledCaller(t *testing.T) {
+	svc := New(slowScanStore{func() graph.Store {
+		st := newFakeStore()
+		if _, err := st.ReplaceDocument(context.Background(), fixtureFacts()); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}()}, testLogger(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := svc.Search(ctx, "交大", nil, 5); err == nil {
+		t.Fatal("cancelled call succeeded")
+	}
+	hits, err := svc.Search(context.Background(), "交大", nil, 5)
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("next call: %v, %v", hits, err)
+	}
+}
+
+// scaleFacts is a graph whose answers grow with w while the work per
+// request should not need more store calls: a source s, three layers of w
+// nodes each fully linked to the next, a target t; the first layer
+// co-builds one zone and co-hosts one event.
+func scaleFacts(w int) graph.DocumentFacts {
+	f := graph.DocumentFacts{Document: graph.Document{ID: fixtureDoc}}
+	add := func(id string, k graph.Kind) {
+		f.Entities = append(f.Entities, graph.Entity{ID: id, Kind: k, Name: "实体" + id, Evidence: evOther})
+	}
+	rel := func(s, p, o string) {
+		f.Relations = append(f.Relations, graph.Relation{Subject: s, Predicate: p, Object: o, Evidence: evOther})
+	}
+	add("x/s", graph.KindInstitution)
+	add("x/t", graph.KindInstitution)
+	add("place/zone", graph.KindPlace)
+	add("event/e", graph.KindEvent)
+	node := func(layer, i int) string { return fmt.Sprintf("x/l%d-%03d", layer, i) }
+	for layer := range 3 {
+		for i := range w {
+			add(node(layer, i), graph.KindCompany)
+		}
+	}
+	for i := range w {
+		rel("x/s", "supports", node(0, i))
+		rel(node(2, i), "supports", "x/t")
+		rel(node(0, i), "co_builds", "place/zone")
+		rel(node(0, i), "co_hosts", "event/e")
+		for layer := range 2 {
+			for j := range w {
+				rel(node(layer, i), "supports", node(layer+1, j))
+			}
+		}
+	}
+	return f
+}
+
+// TestStoreCallsBounded proves that Partners, Partnerships, Paths, Subgraph
+// and Search make the same, small number of store calls on a small and on a
+// large graph (after the index is built).
+func TestStoreCallsBounded(t *testing.T) {
+	type call struct {
+		name string
+		max  map[string]int // the most calls of each method allowed
+		run  func(ctx context.Context, svc *Service) (int, error)
+	}
+	calls := []call{
+		{"Partners", map[string]int{"Generation": 1, "Relations": 1},
+			func(ctx context.Context, svc *Service) (int, error) {
+				ps, err := svc.Partners(ctx, "x/l0-000", 100)
+				return len(ps), err
+			}},
+		{"Partnerships", map[string]int{"Generation": 1, "Relations": 1},
+			func(ctx context.Context, svc *Service) (int, error) {
+				p, err := svc.Partnerships(ctx, []graph.Kind{graph.KindCompany}, 100, "")
+				return len(p.Items), err
+			}},
+		{"Paths", map[string]int{"Entities": 1, "Neighbors": 4, "RelationsOf": 1},
+			func(ctx context.Context, svc *Service) (int, error) {
+				ps, err := svc.Paths(ctx, "x/s", "x/t", 6, 100)
+				return len(ps), err
+			}},
+		{"Subgraph", map[string]int{"Generation": 1, "Neighbors": 3, "Entities": 1, "RelationsOf": 1},
+			func(ctx context.Context, svc *Service) (int, error) {
+				sg, err := svc.Subgraph(ctx, []string{"x/s"}, 3, nil, 2000)
+				return len(sg.Nodes), err
+			}},
+		{"Search", map[string]int{"Generation": 1, "Entities": 1},
+			func(ctx context.Context, svc *Service) (int, error) {
+				hits, err := svc.Search(ctx, "实体", nil, 100)
+				return len(hits), err
+			}},
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			counts := map[int]map[string]map[string]int{}
+			sizes := map[int]map[string]int{}
+			for _, w := range []int{2, 12} {
+				st := newCountingStore(b.open(t, scaleFacts(w)))
+				svc := New(st, testLogger(t))
+				if _, err := svc.Degrees(ctx, nil); err != nil { // builds the index
+					t.Fatal(err)
+				}
+				counts[w], sizes[w] = map[string]map[string]int{}, map[string]int{}
+				for _, c := range calls {
+					st.reset()
+					n, err := c.run(ctx, svc)
+					if err != nil {
+						t.Fatalf("%s: %v", c.name, err)
+					}
+					got := st.reset()
+					counts[w][c.name], sizes[w][c.name] = got, n
+					for m, k := range got {
+						if k > c.max[m] {
+							t.Errorf("w=%d %s: %d calls to %s, want at most %d (all: %v)", w, c.name, k, m, c.max[m], got)
+						}
+					}
+				}
+			}
+			for _, c := range calls {
+				if sizes[12][c.name] <= sizes[2][c.name] {
+					t.Errorf("%s: result does not grow with the graph (%d vs %d): the test proves nothing", c.name, sizes[2][c.name], sizes[12][c.name])
+				}
+				if !maps.Equal(counts[2][c.name], counts[12][c.name]) {
+					t.Errorf("%s: store calls depend on graph size: %v vs %v", c.name, counts[2][c.name], counts[12][c.name])
+				}
+			}
+		})
+	}
+}
+
+// TestPathsRandomGraphsMatchOracle compares Paths with the oracle on random
+// graphs, where many equal-length paths and odd meeting points occur.
+func TestPathsRandomGraphsMatchOracle(t *testing.T) {
+	for seed := range uint64(4) {
+		rng := rand.New(rand.NewPCG(seed, 42))
+		f := graph.DocumentFacts{Document: graph.Document{ID: fixtureDoc}}
+		const n = 30
+		for i := range n {
+			f.Entities = append(f.Entities, graph.Entity{ID: fmt.Sprintf("x/%02d", i), Kind: graph.KindCompany, Name: fmt.Sprint("公司", i), Evidence: evOther})
+		}
+		seen := map[[2]int]bool{}
+		for range 45 {
+			a, b := rng.IntN(n), rng.IntN(n)
+			if a == b || seen[[2]int{a, b}] {
+				continue
+			}
+			seen[[2]int{a, b}] = true
+			f.Relations = append(f.Relations, graph.Relation{Subject: fmt.Sprintf("x/%02d", a), Predicate: "supports", Object: fmt.Sprintf("x/%02d", b), Evidence: evOther})
+		}
+		for _, b := range backends {
+			t.Run(fmt.Sprintf("%s/seed%d", b.name, seed), func(t *testing.T) {
+				st := b.open(t, f)
+				svc := New(st, testLogger(t))
+				adj, ids := adjacency(t, st)
+				for _, from := range ids {
+					for _, to := range ids {
+						if from == to {
+							continue
+						}
+						for _, hops := range []int{2, 4, 6} {
+							ps, err := svc.Paths(context.Background(), from, to, hops, MaxFirst)
+							if err != nil {
+								t.Fatal(err)
+							}
+							want := oraclePaths(adj, from, to, hops)
+							if len(want) > MaxFirst {
+								want = want[:MaxFirst]
+							}
+							if got := pathStrings(ps); !slices.Equal(got, want) {
+								t.Fatalf("Paths(%s, %s, %d) =\n%q\nwant\n%q", from, to, hops, got, want)
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
