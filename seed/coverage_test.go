@@ -286,3 +286,51 @@ func TestLoadCoverageIgnore(t *testing.T) {
 		t.Errorf("missing file: %v, want os.ErrNotExist", err)
 	}
 }
+
+// TestDatasetCoverage is the acceptance gate of the dataset: every name and
+// value the coverage check finds in each source text must be accounted for
+// by the dataset or explained in the document's coverage-ignore.yaml.
+func TestDatasetCoverage(t *testing.T) {
+	const dataDir = "data"
+	ds, err := Parse(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := ds.Facts()
+	if err != nil {
+		t.Fatalf("dataset is not valid (run kg check): %v", err)
+	}
+	if len(all) == 0 {
+		t.Fatal("no documents in the dataset")
+	}
+	dirs := map[string]string{}
+	for _, d := range ds.Documents {
+		dirs[d.ID] = d.Dir
+	}
+	for _, facts := range all {
+		t.Run(facts.Document.ID, func(t *testing.T) {
+			var ignore []CoverageIgnore
+			p := filepath.Join(dirs[facts.Document.ID], CoverageIgnoreFile)
+			if _, err := os.Stat(p); err == nil {
+				if ignore, err = LoadCoverageIgnore(p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep := Coverage(facts.Document.Text, facts, ignore)
+			for _, c := range rep.Misses() {
+				t.Errorf("line %d: %s %q (%d..%d) is not in the dataset and not in %s", c.Line, c.Kind, c.Text, c.Start, c.End, p)
+			}
+			for _, ig := range rep.Unused {
+				t.Errorf("%s: entry %q (line %d) matches nothing; remove it", p, ig.Text, ig.Line)
+			}
+			if n, _, _, _ := rep.Counts(); n == 0 {
+				t.Error("no candidates found: the patterns are broken")
+			}
+			if t.Failed() {
+				var buf bytes.Buffer
+				_ = rep.Write(&buf)
+				t.Log("\n" + buf.String())
+			}
+		})
+	}
+}
