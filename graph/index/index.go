@@ -409,8 +409,7 @@ func (s *Store) LookupName(ctx context.Context, name string) ([]string, error) {
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	var ids []string
-	ids = append(ids, st.zhNames[name]...)
+	ids := append([]string{}, st.zhNames[name]...)
 	for _, n := range st.foldNames[strings.ToLower(name)] {
 		if strings.EqualFold(n.name, name) {
 			ids = append(ids, n.id)
