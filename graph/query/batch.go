@@ -32,7 +32,7 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 			}
 		}
 	}
-	mats, err := s.materialise(ctx, all, "")
+	mats, err := s.materialise(ctx, all, nil)
 	if err != nil {
 		return nil, fmt.Errorf("query: partners: %w", err)
 	}

@@ -60,7 +60,11 @@ func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partner
 	if len(ps) > first {
 		ps = ps[:first]
 	}
-	out, err := s.materialise(ctx, ps, id)
+	selfs := make([]string, len(ps))
+	for i := range selfs {
+		selfs[i] = id
+	}
+	out, err := s.materialise(ctx, ps, selfs)
 	if err != nil {
 		return nil, fmt.Errorf("query: partners of %q: %w", id, err)
 	}
@@ -128,15 +132,15 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 	if len(items) > 0 {
 		page.EndCursor = encodeCursor(items[len(items)-1])
 	}
-	if page.Items, err = s.materialise(ctx, items, ""); err != nil {
+	if page.Items, err = s.materialise(ctx, items, nil); err != nil {
 		return PartnershipPage{}, fmt.Errorf("query: partnerships: %w", err)
 	}
 	return page, nil
 }
 
 // materialise turns pairs into Partnerships with one batched relation read.
-// If self is set, it is made A of every partnership.
-func (s *Service) materialise(ctx context.Context, ps []*pair, self string) ([]Partnership, error) {
+// If selfs is given, selfs[i] is made A of ps[i]; else A < B.
+func (s *Service) materialise(ctx context.Context, ps []*pair, selfs []string) ([]Partnership, error) {
 	out := make([]Partnership, 0, len(ps))
 	if len(ps) == 0 {
 		return out, nil
@@ -160,9 +164,9 @@ func (s *Service) materialise(ctx context.Context, ps []*pair, self string) ([]P
 			byID[r.ID] = r
 		}
 	}
-	for _, p := range ps {
+	for i, p := range ps {
 		a, b := p.a, p.b
-		if self != "" && self == b {
+		if selfs != nil && selfs[i] == b {
 			a, b = b, a
 		}
 		pt := Partnership{A: a, B: b, Via: slices.Clone(p.via), Strength: p.strength()}

@@ -292,3 +292,122 @@ func TestPartnershipsArgumentErrors(t *testing.T) {
 }
 
 func encodeRaw(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// TestPartnersOf: the batch gives what Partners gives for each ID, in one
+// relation read.
+func TestPartnersOf(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := newCountingStore(b.open(t, fixtureFacts()))
+			svc := New(st, testLogger(t))
+			ids := []string{"org/sjtu", "org/mh-stc", "co/comac", "org/lonely", "org/nope"}
+			for _, first := range []int{1, 2, 10} {
+				if _, err := svc.Degrees(ctx, nil); err != nil {
+					t.Fatal(err)
+				}
+				st.reset()
+				got, err := svc.PartnersOf(ctx, ids, first)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c := st.reset(); c["Relations"] != 1 || len(c) != 2 {
+					t.Errorf("store calls %v, want one Generation and one Relations", c)
+				}
+				for _, id := range ids {
+					want, err := svc.Partners(ctx, id, first)
+					if errors.Is(err, graph.ErrNotFound) {
+						want = []Partnership{}
+					} else if err != nil {
+						t.Fatal(err)
+					}
+					if fmt.Sprintf("%+v", views(got[id])) != fmt.Sprintf("%+v", views(want)) {
+						t.Errorf("PartnersOf(%s, %d) = %+v, Partners gives %+v", id, first, views(got[id]), views(want))
+					}
+					for _, p := range got[id] {
+						checkPartnership(t, p)
+					}
+				}
+			}
+			_, err := svc.PartnersOf(ctx, ids, 0)
+			assertArgError(t, err, "first")
+		})
+	}
+}
+
+func views(ps []Partnership) []partnerView {
+	out := make([]partnerView, len(ps))
+	for i, p := range ps {
+		out[i] = view(p)
+	}
+	return out
+}
+
+// TestPartnershipCursor: the cursor of any item continues right after it,
+// whichever way round the item is seen.
+func TestPartnershipCursor(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
+		ctx := context.Background()
+		all, err := svc.Partnerships(ctx, nil, 100, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range all.Items {
+			for _, q := range []Partnership{p, {A: p.B, B: p.A, Strength: p.Strength}} {
+				page, err := svc.Partnerships(ctx, nil, 100, PartnershipCursor(q))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page.Items) != len(all.Items)-i-1 || len(page.Items) > 0 && page.Items[0].A != all.Items[i+1].A {
+					t.Errorf("after item %d (%s–%s): %d items", i, q.A, q.B, len(page.Items))
+				}
+			}
+		}
+		if all.EndCursor != PartnershipCursor(all.Items[len(all.Items)-1]) {
+			t.Error("EndCursor is not the cursor of the last item")
+		}
+	})
+}
+
+// TestPartnershipsCursorSurvivesChanges: a cursor from before a write still
+// pages on from the same place in the order.
+func TestPartnershipsCursorSurvivesChanges(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t, fixtureFacts())
+			svc := New(st, testLogger(t))
+			p1, err := svc.Partnerships(ctx, nil, 2, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A new pair of strength 1: it sorts after the cursor, so the next page
+			// shows it.
+			_, err = st.PutFacts(ctx, graph.DocumentFacts{
+				Document: graph.Document{ID: fixtureDoc},
+				Entities: []graph.Entity{{ID: "co/aaa", Kind: graph.KindCompany, Name: "甲公司", Evidence: evOther}},
+				Relations: []graph.Relation{
+					{Subject: "co/aaa", Predicate: "partners_with", Object: "co/comac", Evidence: evOther},
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p2, err := svc.Partnerships(ctx, nil, 100, p1.EndCursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range p2.Items {
+				got = append(got, p.A+"–"+p.B)
+			}
+			want := []string{"co/aaa–co/comac", "co/comac–org/mh-stc", "org/ecnu–org/mh-stc", "org/mh-stc–org/sh-plan", "org/mh-stc–org/sh-stc", "org/sh-plan–org/sh-stc"}
+			if !slices.Equal(got, want) {
+				t.Errorf("second page after a write = %v, want %v", got, want)
+			}
+			if p2.TotalCount != 8 {
+				t.Errorf("TotalCount = %d, want 8", p2.TotalCount)
+			}
+		})
+	}
+}
