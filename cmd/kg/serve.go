@@ -142,7 +142,7 @@ func shutdown(srv *http.Server, timeout time.Duration, log *slog.Logger) error {
 // readiness answers /livez and /readyz itself and holds every other request
 // back (503) until the store is seeded.
 type readiness struct {
-	store  graph.Store
+	store  interface{ Ping(context.Context) error }
 	seeded atomic.Bool
 }
 
