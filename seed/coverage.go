@@ -40,13 +40,16 @@ import (
 //   - CandidateDocNo: an official document number, issuer + 〔YYYY〕N号.
 //   - CandidateNumber: a number directly followed by one of NumberUnits,
 //     optionally with 余/多 in between (1000余家).
+//   - CandidateQuoted: the text inside “…” — in this genre the way brands,
+//     programmes and short names are marked (“科创金融集市”), but also
+//     slogans (“硬家底”), which the ignore file then explains.
 //
 // Coverage rules. Texts are compared after normalisation, which drops
 // quotation marks, book-title brackets and white space.
 //
 //   - A name, title or document number is covered when it is contained in the
-//     name or an alias of any entity of the document, or (document numbers)
-//     in any entity's attribute value. The entity reported is the one whose
+//     name or an alias of any entity of the document, or (document numbers
+//     and quoted texts) in any entity's attribute value. The entity reported is the one whose
 //     name or alias equals the candidate, else the one with the shortest
 //     name or alias containing it. Entities are global to the document:
 //     a later mention of an entity defined elsewhere is covered.
@@ -122,7 +125,7 @@ func Coverage(text string, facts graph.DocumentFacts, ignore []CoverageIgnore) C
 			switch c.Kind {
 			case CandidateNumber:
 				c.CoveredBy = covNumberCoveredBy(c, at, byID)
-			case CandidateDocNo:
+			case CandidateDocNo, CandidateQuoted:
 				c.CoveredBy = covNameCoveredBy(c.Text, names)
 				if c.CoveredBy == "" {
 					c.CoveredBy = covAttrCoveredBy(c.Text, facts.Entities)
@@ -241,6 +244,7 @@ const (
 	CandidateTitle  CandidateKind = "title"  // 《…》 or 〈…〉
 	CandidateDocNo  CandidateKind = "docno"  // 闵府办发〔2024〕33号
 	CandidateNumber CandidateKind = "number" // 266.18亿元
+	CandidateQuoted CandidateKind = "quoted" // the text inside “…”: brands, programmes, titles (or slogans)
 )
 
 // NameSuffixes end the names the coverage check looks for.
@@ -376,6 +380,7 @@ func (e *covWriter) printf(format string, args ...any) {
 var (
 	covReTitle  = regexp.MustCompile(`《([^《》]+)》`)
 	covReInner  = regexp.MustCompile(`〈([^〈〉]+)〉`)
+	covReQuoted = regexp.MustCompile(`“([^“”]+)”`)
 	covReDocNo  = regexp.MustCompile(`\p{Han}{1,10}〔\d{4}〕\d+号`)
 	covReNumber = regexp.MustCompile(`(\d+(?:\.\d+)?)(?:余|多)?(` + covUnitAlternation() + `)`)
 )
@@ -418,6 +423,9 @@ func covFindCandidates(ln string, base, line int) []Candidate {
 	}
 	for _, m := range covReInner.FindAllStringSubmatchIndex(ln, -1) {
 		add(CandidateTitle, runeAt(m[2]), runeAt(m[3]))
+	}
+	for _, m := range covReQuoted.FindAllStringSubmatchIndex(ln, -1) {
+		add(CandidateQuoted, runeAt(m[2]), runeAt(m[3]))
 	}
 	for _, m := range covReDocNo.FindAllStringIndex(ln, -1) {
 		add(CandidateDocNo, runeAt(m[0]), runeAt(m[1]))

@@ -37,15 +37,18 @@ func TestFindCoverageCandidates(t *testing.T) {
 		{"verb stops a name", "相继成立闵行区合成生物产业联盟。", []cand{{CandidateName, "闵行区合成生物产业联盟"}}},
 		{"list of names", "支持举办上海市产业技术创新大会、2024绿色生态创新大会等活动", []cand{
 			{CandidateName, "上海市产业技术创新大会"}, {CandidateName, "2024绿色生态创新大会"}}},
-		{"attached quoted part is kept", "相继成立“大零号湾”机器人创新联盟等", []cand{{CandidateName, "“大零号湾”机器人创新联盟"}}},
+		{"attached quoted part is kept", "相继成立“大零号湾”机器人创新联盟等", []cand{
+			{CandidateName, "“大零号湾”机器人创新联盟"}, {CandidateQuoted, "大零号湾"}}},
 		{"name inside quotes", "交大“大零号湾一公里孵化器”已有21个项目注册落地", []cand{
-			{CandidateName, "大零号湾一公里孵化器"}, {CandidateNumber, "21个"}}},
+			{CandidateQuoted, "大零号湾一公里孵化器"}, {CandidateName, "大零号湾一公里孵化器"}, {CandidateNumber, "21个"}}},
 		{"attached parentheses are kept", "将与宁德时代未来能源（上海）研究院新型储能研发中心等单位", []cand{
 			{CandidateName, "宁德时代未来能源（上海）研究院"}, {CandidateName, "宁德时代未来能源（上海）研究院新型储能研发中心"}}},
 		{"quantity stops a name", "发起成立长三角合作联盟等5个产业联盟；", []cand{
 			{CandidateName, "长三角合作联盟"}, {CandidateNumber, "5个"}, {CandidateName, "产业联盟"}}},
 		{"suffix used as a modifier", "鼓励各类平台企业申报，创新平台体系初步形成", nil},
 		{"too short before the suffix", "建设新中心", nil},
+		{"quoted texts", "深化“科创金融集市”品牌，做实科技“硬家底”", []cand{
+			{CandidateQuoted, "科创金融集市"}, {CandidateQuoted, "硬家底"}}},
 		{"book titles, nested", "印发《推进落实〈关于若干政策措施〉责任分工的方案》（闵府办发〔2024〕33号）", []cand{
 			{CandidateTitle, "推进落实〈关于若干政策措施〉责任分工的方案"}, {CandidateTitle, "关于若干政策措施"},
 			{CandidateDocNo, "闵府办发〔2024〕33号"}}},
@@ -113,7 +116,7 @@ func TestCoverage(t *testing.T) {
 		{
 			name: "no ignore list",
 			want: map[int][]status{
-				2: {{"测试产业联盟", "alliance/test", ""}, {"“零号湾”机器人创新联盟", "alliance/robot", ""}, {"未知创新大会", "", ""}},
+				2: {{"测试产业联盟", "alliance/test", ""}, {"“零号湾”机器人创新联盟", "alliance/robot", ""}, {"零号湾", "alliance/robot", ""}, {"未知创新大会", "", ""}},
 				4: {{"266.18亿元", "ind/rd", ""}, {"8.87%", "ind/rd", ""}, {"1.6个", "ind/rd", ""},
 					{"1000余家", "group/firms", ""}, {"2949台", "", ""}},
 				5: {{"266.18亿元", "", ""}, {"测试政策", "policy/test", ""}, {"闵府办发〔2024〕33号", "policy/test", ""},
@@ -130,7 +133,7 @@ func TestCoverage(t *testing.T) {
 				{Text: "从未出现", Reason: "stale"},
 			},
 			want: map[int][]status{
-				2: {{"测试产业联盟", "alliance/test", ""}, {"“零号湾”机器人创新联盟", "alliance/robot", ""}, {"未知创新大会", "", "generic"}},
+				2: {{"测试产业联盟", "alliance/test", ""}, {"“零号湾”机器人创新联盟", "alliance/robot", ""}, {"零号湾", "alliance/robot", ""}, {"未知创新大会", "", "generic"}},
 				4: {{"266.18亿元", "ind/rd", ""}, {"8.87%", "ind/rd", ""}, {"1.6个", "ind/rd", ""},
 					{"1000余家", "group/firms", ""}, {"2949台", "", "unit differs on purpose"}},
 				5: {{"266.18亿元", "", "restatement"}, {"测试政策", "policy/test", ""}, {"闵府办发〔2024〕33号", "policy/test", ""},
@@ -147,7 +150,7 @@ func TestCoverage(t *testing.T) {
 				{Text: "“某某科技实验室”", Line: 5, Reason: "quotes are normalised away"},
 			},
 			want: map[int][]status{
-				2: {{"测试产业联盟", "alliance/test", ""}, {"“零号湾”机器人创新联盟", "alliance/robot", ""}, {"未知创新大会", "", "generic"}},
+				2: {{"测试产业联盟", "alliance/test", ""}, {"“零号湾”机器人创新联盟", "alliance/robot", ""}, {"零号湾", "alliance/robot", ""}, {"未知创新大会", "", "generic"}},
 				4: {{"266.18亿元", "ind/rd", ""}, {"8.87%", "ind/rd", ""}, {"1.6个", "ind/rd", ""},
 					{"1000余家", "group/firms", ""}, {"2949台", "", "x"}},
 				5: {{"266.18亿元", "", "restatement"}, {"测试政策", "policy/test", ""}, {"闵府办发〔2024〕33号", "policy/test", ""},
