@@ -1,10 +1,221 @@
 // Package cayleystore implements graph.Store on Cayley. It is the only
 // package of the module that imports Cayley.
+//
+// Backends: "memory" (Cayley's memstore, for tests and throwaway use),
+// "bbolt" (the embedded default, one file) and "postgres" (shared by many
+// processes). The quad mapping is described in graph/doc.go.
 package cayleystore
 
 import (
-	// Backends registered with Cayley.
-	_ "github.com/cayleygraph/cayley/graph/kv/bbolt"
-	_ "github.com/cayleygraph/cayley/graph/memstore"
-	_ "github.com/cayleygraph/cayley/graph/sql/postgres"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/kv"
+	"github.com/cayleygraph/cayley/graph/memstore"
+	csql "github.com/cayleygraph/cayley/graph/sql"
+	_ "github.com/cayleygraph/cayley/graph/sql/postgres" // registers the "postgres" SQL flavour and lib/pq
+	hkv "github.com/hidal-go/hidalgo/kv"
+	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/minhang-kg/kg/graph"
 )
+
+// Backend names.
+const (
+	BackendMemory   = "memory"
+	BackendBbolt    = "bbolt"
+	BackendPostgres = "postgres"
+)
+
+// Defaults.
+const (
+	DefaultPath        = "./data/kg.db"
+	DefaultLockTimeout = time.Second
+)
+
+// Config selects and configures a backend.
+type Config struct {
+	Backend     string        // "memory" | "bbolt" | "postgres"
+	Path        string        // bbolt file; default DefaultPath
+	DSN         string        // postgres connection string (lib/pq syntax)
+	LockTimeout time.Duration // how long to wait for another process's bbolt lock; default DefaultLockTimeout
+}
+
+// Open opens (creating when needed) the configured store.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cayleystore: open: %w", err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("component", "cayleystore", "backend", cfg.Backend)
+	var (
+		s   *Store
+		err error
+	)
+	switch cfg.Backend {
+	case BackendMemory:
+		s = &Store{qs: memstore.New()}
+	case BackendBbolt:
+		s, err = openBbolt(cfg)
+	case BackendPostgres:
+		s, err = openPostgres(ctx, cfg)
+	default:
+		return nil, fmt.Errorf("cayleystore: unknown backend %q (want %s, %s or %s)", cfg.Backend, BackendMemory, BackendBbolt, BackendPostgres)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.backend, s.log = cfg.Backend, log
+	log.InfoContext(ctx, "store opened", "path", cfg.Path)
+	return s, nil
+}
+
+// openBbolt opens the bbolt file itself, with a lock timeout (Cayley's own
+// bbolt registration waits forever for another process's lock), then hands
+// it to Cayley's kv quad store without bloom filters (which would take
+// ~150 MB of heap on a fresh store).
+func openBbolt(cfg Config) (*Store, error) {
+	path := cfg.Path
+	if path == "" {
+		path = DefaultPath
+	}
+	timeout := cfg.LockTimeout
+	if timeout <= 0 {
+		timeout = DefaultLockTimeout
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
+		}
+	}
+	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("cayleystore: bbolt %s: %w (waited %s for its lock): %w", path, graph.ErrLocked, timeout, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
+	}
+	skv := &sharedTxKV{KV: hbolt.New(db)}
+	if err := kv.Init(skv, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+		db.Close()
+		return nil, fmt.Errorf("cayleystore: bbolt %s: init: %w", path, err)
+	}
+	opts := cgraph.Options{kv.OptNoBloom: true}
+	qs, err := kv.New(skv, opts)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
+	}
+	s := &Store{
+		qs: qs,
+		ping: func(context.Context) error {
+			return db.View(func(*bolt.Tx) error { return nil })
+		},
+	}
+	s.inTx = func(run func() error) error {
+		err := skv.within(run)
+		if err != nil {
+			// A failed ApplyDeltas may leave Cayley's in-memory caches
+			// (value IDs) ahead of the rolled-back file: start afresh.
+			if qs, err2 := kv.New(skv, opts); err2 == nil {
+				s.qs = qs
+			} else {
+				err = errors.Join(err, err2)
+			}
+		}
+		return err
+	}
+	return s, nil
+}
+
+// sharedTxKV lets several Cayley ApplyDeltas calls run inside one bbolt
+// write transaction: while within runs, Cayley's write transactions are
+// the shared one, whose Commit and Close do nothing; within commits it at
+// the end, or rolls it back.
+//
+// Why: Cayley's kv ApplyDeltas mis-resolves a node that both loses
+// references (net) and appears in an added quad of the same batch (it
+// writes the added quad with a zero ID for that node, so the quad is
+// lost), which is the normal shape of a document replacement. Deleting in
+// one call and adding in a second, in one transaction, avoids it and keeps
+// the replacement atomic.
+type sharedTxKV struct {
+	hkv.KV
+	tx hkv.Tx // set only while within runs, under the Store's write lock
+}
+
+func (k *sharedTxKV) Tx(ctx context.Context, rw bool) (hkv.Tx, error) {
+	if rw && k.tx != nil {
+		return borrowedTx{k.tx}, nil
+	}
+	return k.KV.Tx(ctx, rw)
+}
+
+func (k *sharedTxKV) within(run func() error) (err error) {
+	ctx := context.Background()
+	tx, err := k.KV.Tx(ctx, true)
+	if err != nil {
+		return err
+	}
+	k.tx = tx
+	defer func() {
+		k.tx = nil
+		if err != nil {
+			tx.Close() // rolls back
+		}
+	}()
+	if err := run(); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// borrowedTx is the shared transaction as Cayley sees it.
+type borrowedTx struct{ hkv.Tx }
+
+func (borrowedTx) Commit(context.Context) error { return nil }
+func (borrowedTx) Close() error                 { return nil }
+
+// openPostgres opens Cayley's SQL quad store on PostgreSQL, creating its
+// tables when missing.
+func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.DSN == "" {
+		return nil, fmt.Errorf("cayleystore: postgres: empty DSN")
+	}
+	// A separate pool for Ping: Cayley does not expose its own.
+	db, err := sql.Open("postgres", cfg.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("cayleystore: postgres: %w", err)
+	}
+	db.SetMaxOpenConns(2)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cayleystore: postgres: %w: %w", graph.ErrUnavailable, err)
+	}
+	if err := csql.Init(BackendPostgres, cfg.DSN, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+		db.Close()
+		return nil, fmt.Errorf("cayleystore: postgres: init schema: %w", err)
+	}
+	qs, err := csql.New(BackendPostgres, cfg.DSN, nil)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cayleystore: postgres: %w", err)
+	}
+	return &Store{
+		qs:      qs,
+		shared:  true,
+		ping:    db.PingContext,
+		onClose: db.Close,
+	}, nil
+}

@@ -1,0 +1,441 @@
+package cayleystore
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+// Store implements graph.Store on a Cayley quad store. See graph/doc.go for
+// how facts map to quads.
+//
+// Within one process, reads take a shared lock and writes an exclusive one,
+// so every read sees a consistent graph (Cayley's memstore also needs it:
+// it has no locking of its own). Writes made by other processes sharing a
+// PostgreSQL database are detected through the generation quad, which
+// every write replaces inside its own transaction; a write that loses that
+// race is recomputed and retried.
+type Store struct {
+	backend string
+	qs      cgraph.QuadStore
+	log     *slog.Logger
+	// shared: other processes may write the same backend (PostgreSQL).
+	shared  bool
+	ping    func(ctx context.Context) error
+	onClose func() error
+	// inTx, when set, runs several ApplyDeltas calls as one transaction
+	// (bbolt; see sharedTxKV).
+	inTx func(run func() error) error
+
+	mu     sync.RWMutex
+	closed bool
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// chunk is how many entities or relations a scan decodes per lock hold.
+const chunk = 256
+
+// maxWriteAttempts bounds retries of a write that raced with another
+// process.
+const maxWriteAttempts = 5
+
+func (s *Store) rlock(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("cayleystore: %w", err)
+	}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return graph.ErrClosed
+	}
+	return nil
+}
+
+// wrap annotates a backend error; network failures also wrap
+// graph.ErrUnavailable.
+func (s *Store) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, graph.ErrInvalid) || errors.Is(err, graph.ErrNotFound) || errors.Is(err, graph.ErrClosed) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("cayleystore %s: %s: %w", s.backend, op, err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) {
+		return fmt.Errorf("cayleystore %s: %s: %w: %w", s.backend, op, graph.ErrUnavailable, err)
+	}
+	return fmt.Errorf("cayleystore %s: %s: %w", s.backend, op, err)
+}
+
+// Entities implements graph.Store.
+func (s *Store) Entities(ctx context.Context, ids []string) ([]*graph.Entity, error) {
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	r := s.reader(ctx)
+	out := make([]*graph.Entity, len(ids))
+	done := make(map[string]*graph.Entity, len(ids))
+	for i, id := range ids {
+		if e, ok := done[id]; ok {
+			if e != nil {
+				out[i] = cloneEntity(e)
+			}
+			continue
+		}
+		e, err := r.entity(id)
+		if err != nil {
+			return nil, s.wrap("entities", err)
+		}
+		done[id] = e
+		out[i] = e
+	}
+	return out, nil
+}
+
+// ScanEntities implements graph.Store.
+func (s *Store) ScanEntities(ctx context.Context, kinds []graph.Kind, after string, fn func(*graph.Entity) bool) error {
+	for _, k := range kinds {
+		if !k.Valid() {
+			return fmt.Errorf("cayleystore: scan entities: %w: unknown kind %q", graph.ErrInvalid, k)
+		}
+	}
+	if err := s.rlock(ctx); err != nil {
+		return err
+	}
+	ids, err := s.reader(ctx).entityIDs(kinds, after)
+	s.mu.RUnlock()
+	if err != nil {
+		return s.wrap("scan entities", err)
+	}
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		ents, err := s.Entities(ctx, ids[:n])
+		if err != nil {
+			return err
+		}
+		ids = ids[n:]
+		for _, e := range ents {
+			if e == nil { // removed meanwhile
+				continue
+			}
+			if !fn(e) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// RelationsOf implements graph.Store.
+func (s *Store) RelationsOf(ctx context.Context, ids []string, f graph.RelationFilter) (map[string][]*graph.Relation, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, err
+	}
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	r := s.reader(ctx)
+	out := make(map[string][]*graph.Relation, len(ids))
+	stmts := map[string]*graph.Relation{}
+	for _, id := range ids {
+		if _, done := out[id]; done {
+			continue
+		}
+		ends, err := r.incident(id, f)
+		if err != nil {
+			return nil, s.wrap("relations of", err)
+		}
+		if len(ends) == 0 {
+			continue
+		}
+		rels := make([]*graph.Relation, 0, len(ends))
+		for _, e := range ends {
+			rel, ok := stmts[e.rel.ID]
+			if !ok {
+				rel = e.rel
+				if err := r.fillStatement(rel); err != nil {
+					return nil, s.wrap("relations of", err)
+				}
+				stmts[rel.ID] = rel
+			} else {
+				rel = cloneRelation(rel)
+			}
+			rels = append(rels, rel)
+		}
+		sort.Slice(rels, func(i, j int) bool { return rels[i].ID < rels[j].ID })
+		out[id] = rels
+	}
+	return out, nil
+}
+
+// Neighbors implements graph.Store.
+func (s *Store) Neighbors(ctx context.Context, ids []string, f graph.RelationFilter) (map[string][]string, error) {
+	if err := checkFilter(f); err != nil {
+		return nil, err
+	}
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	r := s.reader(ctx)
+	out := make(map[string][]string, len(ids))
+	for _, id := range ids {
+		if _, done := out[id]; done {
+			continue
+		}
+		ends, err := r.incident(id, f)
+		if err != nil {
+			return nil, s.wrap("neighbors", err)
+		}
+		if len(ends) == 0 {
+			continue
+		}
+		seen := make(map[string]bool, len(ends))
+		ns := make([]string, 0, len(ends))
+		for _, e := range ends {
+			if !seen[e.other] {
+				seen[e.other] = true
+				ns = append(ns, e.other)
+			}
+		}
+		sort.Strings(ns)
+		out[id] = ns
+	}
+	return out, nil
+}
+
+func checkFilter(f graph.RelationFilter) error {
+	if f.Direction != graph.Both && f.Direction != graph.Out && f.Direction != graph.In {
+		return fmt.Errorf("cayleystore: %w: unknown direction %d", graph.ErrInvalid, f.Direction)
+	}
+	for _, p := range f.Predicates {
+		if _, ok := graph.LookupPredicate(p); !ok {
+			return fmt.Errorf("cayleystore: %w: predicate %q is not in the vocabulary", graph.ErrInvalid, p)
+		}
+	}
+	return nil
+}
+
+// Relations implements graph.Store.
+func (s *Store) Relations(ctx context.Context, ids []string) ([]*graph.Relation, error) {
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	r := s.reader(ctx)
+	out := make([]*graph.Relation, len(ids))
+	for i, id := range ids {
+		rel, err := r.relation(id)
+		if err != nil {
+			return nil, s.wrap("relations", err)
+		}
+		out[i] = rel
+	}
+	return out, nil
+}
+
+// ScanRelations implements graph.Store.
+func (s *Store) ScanRelations(ctx context.Context, fn func(*graph.Relation) bool) error {
+	if err := s.rlock(ctx); err != nil {
+		return err
+	}
+	rels, err := s.reader(ctx).allRelations()
+	s.mu.RUnlock()
+	if err != nil {
+		return s.wrap("scan relations", err)
+	}
+	sort.Slice(rels, func(i, j int) bool { return rels[i].ID < rels[j].ID })
+	for len(rels) > 0 {
+		n := min(chunk, len(rels))
+		batch := rels[:n]
+		rels = rels[n:]
+		if err := s.rlock(ctx); err != nil {
+			return err
+		}
+		r := s.reader(ctx)
+		for _, rel := range batch {
+			if err := r.fillStatement(rel); err != nil {
+				s.mu.RUnlock()
+				return s.wrap("scan relations", err)
+			}
+		}
+		s.mu.RUnlock()
+		for _, rel := range batch {
+			if rel.Document == "" { // removed meanwhile
+				continue
+			}
+			if !fn(rel) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// LookupName implements graph.Store.
+func (s *Store) LookupName(ctx context.Context, name string) ([]string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, nil
+	}
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	ids, err := s.reader(ctx).lookupName(name)
+	return ids, s.wrap("lookup name", err)
+}
+
+// Documents implements graph.Store.
+func (s *Store) Documents(ctx context.Context) ([]graph.Document, error) {
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	docs, err := s.reader(ctx).documents()
+	return docs, s.wrap("documents", err)
+}
+
+// DocumentText implements graph.Store.
+func (s *Store) DocumentText(ctx context.Context, id string) (string, error) {
+	if err := s.rlock(ctx); err != nil {
+		return "", err
+	}
+	defer s.mu.RUnlock()
+	d, found, err := s.reader(ctx).document(id, true)
+	if err != nil {
+		return "", s.wrap("document text", err)
+	}
+	if !found {
+		return "", fmt.Errorf("cayleystore: document %q: %w", id, graph.ErrNotFound)
+	}
+	return d.Text, nil
+}
+
+// Stats implements graph.Store.
+func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
+	if err := s.rlock(ctx); err != nil {
+		return graph.Stats{}, err
+	}
+	defer s.mu.RUnlock()
+	st, err := s.reader(ctx).stats()
+	return st, s.wrap("stats", err)
+}
+
+// Generation implements graph.Store.
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	if err := s.rlock(ctx); err != nil {
+		return 0, err
+	}
+	defer s.mu.RUnlock()
+	g, _, err := s.reader(ctx).generation()
+	return g, s.wrap("generation", err)
+}
+
+// Audit implements graph.Store. A limit <= 0 returns every entry.
+func (s *Store) Audit(ctx context.Context, limit int) ([]graph.AuditEntry, error) {
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	entries, err := s.reader(ctx).audit()
+	if err != nil {
+		return nil, s.wrap("audit", err)
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if !entries[i].At.Equal(entries[j].At) {
+			return entries[i].At.After(entries[j].At)
+		}
+		return entries[i].ID > entries[j].ID
+	})
+	if limit > 0 && len(entries) > limit {
+		entries = entries[:limit]
+	}
+	return entries, nil
+}
+
+// ExportNQuads implements graph.Store. Quads are written sorted, so equal
+// graphs export to equal bytes.
+func (s *Store) ExportNQuads(ctx context.Context, w io.Writer) error {
+	if err := s.rlock(ctx); err != nil {
+		return err
+	}
+	qs, err := s.reader(ctx).allQuads()
+	s.mu.RUnlock()
+	if err != nil {
+		return s.wrap("export", err)
+	}
+	return writeNQuads(ctx, w, qs)
+}
+
+// Ping implements graph.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rlock(ctx); err != nil {
+		return err
+	}
+	defer s.mu.RUnlock()
+	if s.ping == nil {
+		return nil
+	}
+	return s.wrap("ping", s.ping(ctx))
+}
+
+// Close implements graph.Store.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return graph.ErrClosed
+	}
+	s.closed = true
+	err := s.qs.Close()
+	if s.onClose != nil {
+		err = errors.Join(err, s.onClose())
+	}
+	if err != nil {
+		return fmt.Errorf("cayleystore %s: close: %w", s.backend, err)
+	}
+	return nil
+}
+
+// generationQuad is the quad holding generation n.
+func generationQuad(n int64) quad.Quad {
+	return quad.Quad{
+		Subject:   metaNode,
+		Predicate: pGeneration,
+		Object:    quad.TypedString{Value: quad.String(strconv.FormatInt(n, 10)), Type: xsdInteger},
+		Label:     metaGraph,
+	}
+}
+
+func cloneEntity(e *graph.Entity) *graph.Entity {
+	c := *e
+	c.Aliases = append([]string(nil), e.Aliases...)
+	c.Attributes = append([]graph.Attribute(nil), e.Attributes...)
+	c.Evidence = append([]graph.Evidence(nil), e.Evidence...)
+	c.Documents = append([]string(nil), e.Documents...)
+	return &c
+}
+
+func cloneRelation(r *graph.Relation) *graph.Relation {
+	c := *r
+	c.Evidence = append([]graph.Evidence(nil), r.Evidence...)
+	return &c
+}

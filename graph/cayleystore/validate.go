@@ -1,0 +1,147 @@
+package cayleystore
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+// validID reports whether id can be an entity, document or relation ID: it
+// becomes part of an IRI, so only a safe ASCII subset is accepted.
+func validID(id string) bool {
+	if id == "" || len(id) > 512 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '-', c == '_', c == '.', c == '/', c == ':', c == '~':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{graph.ErrInvalid}, args...)...)
+}
+
+// normalize checks facts against the model and returns a copy ready to be
+// encoded: relation IDs filled, symmetric ends ordered, duplicate
+// relations merged. It reads nothing from the store.
+func normalize(f graph.DocumentFacts) (graph.DocumentFacts, error) {
+	doc := f.Document.ID
+	if !validID(doc) {
+		return f, invalidf("document ID %q: want ASCII letters, digits and -_./:~", doc)
+	}
+	if !utf8.ValidString(f.Document.Text) || !utf8.ValidString(f.Document.Title) || !utf8.ValidString(f.Document.TitleEn) {
+		return f, invalidf("document %s: text or title is not valid UTF-8", doc)
+	}
+	out := graph.DocumentFacts{Document: f.Document}
+	seen := make(map[string]bool, len(f.Entities))
+	for i := range f.Entities {
+		e := f.Entities[i] // copy
+		where := fmt.Sprintf("document %s: entity %d (%q)", doc, i, e.ID)
+		if !validID(e.ID) {
+			return f, invalidf("%s: bad ID: want ASCII letters, digits and -_./:~", where)
+		}
+		if seen[e.ID] {
+			return f, invalidf("%s: duplicate entity ID", where)
+		}
+		seen[e.ID] = true
+		if !e.Kind.Valid() {
+			return f, invalidf("%s: unknown kind %q", where, e.Kind)
+		}
+		if strings.TrimSpace(e.Name) == "" {
+			return f, invalidf("%s: empty name", where)
+		}
+		units := map[string]string{}
+		for _, a := range e.Attributes {
+			if err := a.Validate(); err != nil {
+				return f, invalidf("%s: %v", where, err)
+			}
+			if u, ok := units[a.Key]; ok && u != a.Unit {
+				return f, invalidf("%s: attribute %q has two units (%q, %q)", where, a.Key, u, a.Unit)
+			}
+			units[a.Key] = a.Unit
+		}
+		for j, ev := range e.Evidence {
+			if err := validEvidence(ev); err != nil {
+				return f, invalidf("%s: evidence %d: %v", where, j, err)
+			}
+		}
+		e.Aliases = dropEmpty(e.Aliases)
+		e.Documents = nil
+		out.Entities = append(out.Entities, e)
+	}
+	byID := make(map[string]int, len(f.Relations))
+	for i := range f.Relations {
+		r := f.Relations[i] // copy
+		where := fmt.Sprintf("document %s: relation %d (%s %s %s)", doc, i, r.Subject, r.Predicate, r.Object)
+		p, ok := graph.LookupPredicate(r.Predicate)
+		if !ok {
+			return f, invalidf("%s: predicate %q is not in the vocabulary", where, r.Predicate)
+		}
+		if !validID(r.Subject) || !validID(r.Object) {
+			return f, invalidf("%s: bad subject or object ID", where)
+		}
+		if r.Document != "" && r.Document != doc {
+			return f, invalidf("%s: belongs to document %q", where, r.Document)
+		}
+		if r.Inferred {
+			return f, invalidf("%s: inferred relations are not stored", where)
+		}
+		for j, ev := range r.Evidence {
+			if err := validEvidence(ev); err != nil {
+				return f, invalidf("%s: evidence %d: %v", where, j, err)
+			}
+		}
+		if p.Symmetric && r.Object < r.Subject {
+			r.Subject, r.Object = r.Object, r.Subject
+		}
+		if r.ID == "" {
+			r.ID = graph.RelationID(doc, r.Subject, r.Predicate, r.Object)
+		} else if !validID(r.ID) {
+			return f, invalidf("%s: bad ID %q", where, r.ID)
+		}
+		r.Document = doc
+		if k, dup := byID[r.ID]; dup {
+			prev := &out.Relations[k]
+			if prev.Subject != r.Subject || prev.Predicate != r.Predicate || prev.Object != r.Object {
+				return f, invalidf("%s: ID %s already used for %s %s %s", where, r.ID, prev.Subject, prev.Predicate, prev.Object)
+			}
+			prev.Evidence = append(append([]graph.Evidence(nil), prev.Evidence...), r.Evidence...)
+			continue
+		}
+		byID[r.ID] = len(out.Relations)
+		out.Relations = append(out.Relations, r)
+	}
+	return out, nil
+}
+
+func validEvidence(ev graph.Evidence) error {
+	if ev.Start < 0 || ev.End < ev.Start {
+		return fmt.Errorf("bad offsets [%d,%d)", ev.Start, ev.End)
+	}
+	if strings.TrimSpace(ev.Quote) == "" && strings.TrimSpace(ev.URL) == "" {
+		return fmt.Errorf("neither quote nor URL")
+	}
+	if ev.Document != "" && !validID(ev.Document) {
+		return fmt.Errorf("bad document ID %q", ev.Document)
+	}
+	return nil
+}
+
+func dropEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,430 @@
+package cayleystore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/nquads"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+// write runs one write: plan reads the current state (under the exclusive
+// lock) and returns the quads to delete and add; they are applied, together
+// with the generation bump, in one ApplyDeltas call, which Cayley's kv
+// (bbolt) and SQL backends run as one transaction. When another process
+// changed the backend in between (the generation quad moved), the write is
+// planned again.
+func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del, add []quad.Quad, ch graph.Change, err error)) (graph.Change, error) {
+	if err := ctx.Err(); err != nil {
+		return graph.Change{}, fmt.Errorf("cayleystore: %s: %w", op, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return graph.Change{}, graph.ErrClosed
+	}
+	for attempt := 1; ; attempt++ {
+		r := s.reader(ctx)
+		del, add, ch, err := plan(r)
+		if err != nil {
+			return graph.Change{}, s.wrap(op, err)
+		}
+		if len(del) == 0 && len(add) == 0 {
+			return ch, nil
+		}
+		g, hasGen, err := r.generation()
+		if err != nil {
+			return graph.Change{}, s.wrap(op, err)
+		}
+		deltas := make([]cgraph.Delta, 0, len(del)+len(add)+2)
+		for _, q := range sortQuads(del) {
+			deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete})
+		}
+		for _, q := range sortQuads(add) {
+			deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
+		}
+		if hasGen {
+			deltas = append(deltas, cgraph.Delta{Quad: generationQuad(g), Action: cgraph.Delete})
+		}
+		deltas = append(deltas, cgraph.Delta{Quad: generationQuad(g + 1), Action: cgraph.Add})
+		if err := ctx.Err(); err != nil {
+			return graph.Change{}, s.wrap(op, err)
+		}
+		err = s.apply(deltas)
+		if err == nil {
+			s.log.DebugContext(ctx, "store write", "op", op, "document", ch.Document,
+				"quadsAdded", ch.QuadsAdded, "quadsRemoved", ch.QuadsRemoved, "generation", g+1)
+			return ch, nil
+		}
+		conflict := errors.Is(err, cgraph.ErrQuadExists) || errors.Is(err, cgraph.ErrQuadNotExist)
+		if !s.shared || !conflict || attempt >= maxWriteAttempts {
+			return graph.Change{}, s.wrap(op, fmt.Errorf("apply %d deltas: %w", len(deltas), err))
+		}
+		s.log.InfoContext(ctx, "store write raced with another writer; retrying", "op", op, "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return graph.Change{}, s.wrap(op, ctx.Err())
+		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+		}
+	}
+}
+
+// apply applies deltas atomically.
+func (s *Store) apply(deltas []cgraph.Delta) error {
+	if s.inTx == nil {
+		return s.qs.ApplyDeltas(deltas, cgraph.IgnoreOpts{})
+	}
+	var del, add []cgraph.Delta
+	for _, d := range deltas {
+		if d.Action == cgraph.Delete {
+			del = append(del, d)
+		} else {
+			add = append(add, d)
+		}
+	}
+	return s.inTx(func() error {
+		if len(del) > 0 {
+			if err := s.qs.ApplyDeltas(del, cgraph.IgnoreOpts{}); err != nil {
+				return err
+			}
+		}
+		if len(add) > 0 {
+			return s.qs.ApplyDeltas(add, cgraph.IgnoreOpts{})
+		}
+		return nil
+	})
+}
+
+// ReplaceDocument implements graph.Store.
+func (s *Store) ReplaceDocument(ctx context.Context, facts graph.DocumentFacts) (graph.Change, error) {
+	nf, err := normalize(facts)
+	if err != nil {
+		return graph.Change{}, fmt.Errorf("cayleystore: replace document: %w", err)
+	}
+	doc := nf.Document.ID
+	want := quadSet{}
+	encodeDocumentMeta(want, nf.Document)
+	if err := encodeFacts(want, nf); err != nil {
+		return graph.Change{}, fmt.Errorf("cayleystore: replace document %s: %w", doc, err)
+	}
+	return s.write(ctx, "replace document "+doc, func(r *reader) ([]quad.Quad, []quad.Quad, graph.Change, error) {
+		cur, err := r.docQuads(doc)
+		if err != nil {
+			return nil, nil, graph.Change{}, err
+		}
+		if err := checkReferences(r, nf, true); err != nil {
+			return nil, nil, graph.Change{}, err
+		}
+		if err := checkOrphans(r, doc, cur, want); err != nil {
+			return nil, nil, graph.Change{}, err
+		}
+		del, add, ch := diff(cur, want)
+		ch.Document = doc
+		return del, add, ch, nil
+	})
+}
+
+// PutFacts implements graph.Store. The document's own description is
+// written only when the document is not loaded yet.
+func (s *Store) PutFacts(ctx context.Context, facts graph.DocumentFacts) (graph.Change, error) {
+	nf, err := normalize(facts)
+	if err != nil {
+		return graph.Change{}, fmt.Errorf("cayleystore: put facts: %w", err)
+	}
+	doc := nf.Document.ID
+	want := quadSet{}
+	if err := encodeFacts(want, nf); err != nil {
+		return graph.Change{}, fmt.Errorf("cayleystore: put facts %s: %w", doc, err)
+	}
+	touched := map[owner]bool{}
+	for _, e := range nf.Entities {
+		touched[owner{ownEntity, e.ID}] = true
+	}
+	for _, rel := range nf.Relations {
+		touched[owner{ownRelation, rel.ID}] = true
+	}
+	return s.write(ctx, "put facts "+doc, func(r *reader) ([]quad.Quad, []quad.Quad, graph.Change, error) {
+		all, err := r.docQuads(doc)
+		if err != nil {
+			return nil, nil, graph.Change{}, err
+		}
+		cur := quadSet{}
+		loaded := false
+		for q, o := range all {
+			if touched[o] {
+				cur[q] = o
+			}
+			if o.kind == ownDocument {
+				loaded = true
+			}
+		}
+		w := want
+		if !loaded {
+			w = make(quadSet, len(want)+4)
+			for q, o := range want {
+				w[q] = o
+			}
+			encodeDocumentMeta(w, nf.Document)
+		}
+		if err := checkReferences(r, nf, false); err != nil {
+			return nil, nil, graph.Change{}, err
+		}
+		del, add, ch := diff(cur, w)
+		ch.Document = doc
+		return del, add, ch, nil
+	})
+}
+
+// DeleteRelation implements graph.Store.
+func (s *Store) DeleteRelation(ctx context.Context, id string) (graph.Change, error) {
+	return s.write(ctx, "delete relation "+id, func(r *reader) ([]quad.Quad, []quad.Quad, graph.Change, error) {
+		doc, err := r.statementDocument(id)
+		if err != nil {
+			return nil, nil, graph.Change{}, err
+		}
+		if doc == "" {
+			return nil, nil, graph.Change{}, fmt.Errorf("relation %q: %w", id, graph.ErrNotFound)
+		}
+		all, err := r.docQuads(doc)
+		if err != nil {
+			return nil, nil, graph.Change{}, err
+		}
+		var del []quad.Quad
+		for q, o := range all {
+			if o == (owner{ownRelation, id}) {
+				del = append(del, q)
+			}
+		}
+		return del, nil, graph.Change{Document: doc, RelationsRemoved: 1, QuadsRemoved: len(del)}, nil
+	})
+}
+
+// AppendAudit implements graph.Store. Audit entries do not change the
+// generation: they are not part of the graph.
+func (s *Store) AppendAudit(ctx context.Context, e graph.AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	if e.ID == "" {
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return fmt.Errorf("cayleystore: append audit: %w", err)
+		}
+		e.ID = fmt.Sprintf("%s-%s", e.At.UTC().Format("20060102T150405.000000000Z"), hex.EncodeToString(b[:]))
+	}
+	if !validID(e.ID) {
+		return fmt.Errorf("cayleystore: append audit: %w: bad ID %q", graph.ErrInvalid, e.ID)
+	}
+	b, err := marshalJSON(e)
+	if err != nil {
+		return fmt.Errorf("cayleystore: append audit: %w", err)
+	}
+	q := quad.Quad{Subject: auditIRI(e.ID), Predicate: pAuditEntry, Object: jsonLit(b), Label: auditGraph}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("cayleystore: append audit: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return graph.ErrClosed
+	}
+	err = s.qs.ApplyDeltas([]cgraph.Delta{{Quad: q, Action: cgraph.Add}}, cgraph.IgnoreOpts{IgnoreDup: true})
+	return s.wrap("append audit", err)
+}
+
+// encodeFacts adds the quads of nf's entities and relations to set.
+func encodeFacts(set quadSet, nf graph.DocumentFacts) error {
+	doc := nf.Document.ID
+	for i := range nf.Entities {
+		if err := encodeEntity(set, &nf.Entities[i], doc); err != nil {
+			return err
+		}
+	}
+	for i := range nf.Relations {
+		if err := encodeRelation(set, &nf.Relations[i], doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkReferences verifies that every relation end is an entity of the
+// facts or of the store (of another document when replacing, since the
+// document's own facts are about to go), and that explicitly given
+// relation IDs are not used by another document.
+func checkReferences(r *reader, nf graph.DocumentFacts, replacing bool) error {
+	doc := nf.Document.ID
+	given := make(map[string]bool, len(nf.Entities))
+	for _, e := range nf.Entities {
+		given[e.ID] = true
+	}
+	except := ""
+	if replacing {
+		except = doc
+	}
+	checked := map[string]bool{}
+	for _, rel := range nf.Relations {
+		for _, id := range []string{rel.Subject, rel.Object} {
+			if given[id] || checked[id] {
+				continue
+			}
+			ok, err := r.existsIn(id, except)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: document %s: relation %s %s %s: no entity %q", graph.ErrInvalid, doc, rel.Subject, rel.Predicate, rel.Object, id)
+			}
+			checked[id] = true
+		}
+		if rel.ID != graph.RelationID(doc, rel.Subject, rel.Predicate, rel.Object) {
+			other, err := r.statementDocument(rel.ID)
+			if err != nil {
+				return err
+			}
+			if other != "" && other != doc {
+				return fmt.Errorf("%w: document %s: relation ID %s is already used by document %s", graph.ErrInvalid, doc, rel.ID, other)
+			}
+		}
+	}
+	return nil
+}
+
+// checkOrphans refuses a replacement that drops the last facts about an
+// entity that relations of other documents still refer to.
+func checkOrphans(r *reader, doc string, cur, want quadSet) error {
+	gone := map[string]bool{}
+	for _, o := range cur {
+		if o.kind == ownEntity {
+			gone[o.id] = true
+		}
+	}
+	ownRels := map[string]bool{}
+	for _, o := range cur {
+		if o.kind == ownRelation {
+			ownRels[o.id] = true
+		}
+	}
+	for _, o := range want {
+		if o.kind == ownEntity {
+			delete(gone, o.id)
+		}
+	}
+	ids := make([]string, 0, len(gone))
+	for id := range gone {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		ok, err := r.existsIn(id, doc)
+		if err != nil {
+			return err
+		}
+		if ok {
+			continue
+		}
+		ends, err := r.incident(id, graph.RelationFilter{})
+		if err != nil {
+			return err
+		}
+		for _, e := range ends {
+			if ownRels[e.rel.ID] {
+				continue
+			}
+			other, err := r.statementDocument(e.rel.ID)
+			if err != nil {
+				return err
+			}
+			return fmt.Errorf("%w: document %s no longer states entity %q, but relation %s (%s %s %s) of document %s refers to it",
+				graph.ErrInvalid, doc, id, e.rel.ID, e.rel.Subject, e.rel.Predicate, e.rel.Object, other)
+		}
+	}
+	return nil
+}
+
+// diff returns the quads to delete and add to turn cur into want, and the
+// change it makes.
+func diff(cur, want quadSet) (del, add []quad.Quad, ch graph.Change) {
+	changed := map[owner]bool{}
+	for q, o := range cur {
+		if _, ok := want[q]; !ok {
+			del = append(del, q)
+			changed[o] = true
+		}
+	}
+	for q, o := range want {
+		if _, ok := cur[q]; !ok {
+			add = append(add, q)
+			changed[o] = true
+		}
+	}
+	had, has := map[owner]bool{}, map[owner]bool{}
+	for _, o := range cur {
+		had[o] = true
+	}
+	for _, o := range want {
+		has[o] = true
+	}
+	for o := range changed {
+		switch o.kind {
+		case ownEntity:
+			switch {
+			case had[o] && has[o]:
+				ch.EntitiesChanged++
+			case has[o]:
+				ch.EntitiesAdded++
+			default:
+				ch.EntitiesRemoved++
+			}
+		case ownRelation:
+			switch {
+			case had[o] && !has[o]:
+				ch.RelationsRemoved++
+			case has[o] && !had[o]:
+				ch.RelationsAdded++
+			}
+		}
+	}
+	ch.QuadsAdded, ch.QuadsRemoved = len(add), len(del)
+	return del, add, ch
+}
+
+// sortQuads orders quads by their N-Quads form, so writes are
+// deterministic.
+func sortQuads(qs []quad.Quad) []quad.Quad {
+	keys := make(map[quad.Quad]string, len(qs))
+	for _, q := range qs {
+		keys[q] = q.NQuad()
+	}
+	sort.Slice(qs, func(i, j int) bool { return keys[qs[i]] < keys[qs[j]] })
+	return qs
+}
+
+// writeNQuads writes qs sorted as N-Quads.
+func writeNQuads(ctx context.Context, w io.Writer, qs []quad.Quad) error {
+	sortQuads(qs)
+	nw := nquads.NewWriter(w)
+	for i, q := range qs {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("cayleystore: export: %w", err)
+			}
+		}
+		if err := nw.WriteQuad(q); err != nil {
+			return fmt.Errorf("cayleystore: export: %w", err)
+		}
+	}
+	if err := nw.Close(); err != nil {
+		return fmt.Errorf("cayleystore: export: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+// Package graph is the domain model of Minhang KG: entities, relations with
+// sentence-level evidence, the closed predicate vocabulary, and the Store
+// interface every backend implements.
+//
+// # Quad mapping
+//
+// The Cayley-backed store (graph/cayleystore) keeps everything as RDF quads.
+// All IRIs live under one namespace, NS = https://minhang-kg.github.io/kg/:
+//
+//	entity or document      NS id/<ID>          e.g. <NS id/org/sjtu>, <NS id/doc/mkw-2025-11>
+//	relation (statement)    NS id/<relationID>  e.g. <NS id/rel/0123456789abcdef>
+//	relation predicate      NS rel#<predicate>  e.g. <NS rel#co_builds>
+//	entity kind (class)     NS kind#<KIND>      e.g. <NS kind#INSTITUTION>
+//	attribute               NS attr#<key>       value as a typed literal
+//	attribute unit          NS unit#<key>       plain literal
+//	store vocabulary        NS schema#<term>    evidence, statedIn, title, digest, text, Document, ...
+//
+// Standard vocabularies are used where they fit: rdf:type, rdfs:label,
+// rdfs:comment, skos:altLabel and rdf:JSON.
+//
+// Every fact knows its document through the quad label (the fourth
+// element). An entity's facts stated by document D are labelled <NS id/D>:
+//
+//	<id/org/sjtu> rdf:type       <kind#INSTITUTION>                         <id/D> .
+//	<id/org/sjtu> rdfs:label     "上海交通大学"@zh                            <id/D> .
+//	<id/org/sjtu> rdfs:label     "Shanghai Jiao Tong University"@en         <id/D> .
+//	<id/org/sjtu> skos:altLabel  "上海交大"                                  <id/D> .   (one per alias)
+//	<id/org/sjtu> rdfs:comment   "位于闵行区的国家重点大学"@zh                 <id/D> .   (description)
+//	<id/org/sjtu> rdfs:comment   "National key university in Minhang"@en   <id/D> .   (descriptionEn)
+//	<id/ind/rd>   <attr#value>   "266.18"^^xsd:decimal                      <id/D> .
+//	<id/ind/rd>   <unit#value>   "亿元"                                      <id/D> .
+//	<id/org/sjtu> schema:evidence "{…}"^^rdf:JSON                           <id/D> .   (one per evidence)
+//
+// Attribute types map to datatypes: text → plain string, integer →
+// xsd:integer, number → xsd:decimal, date → xsd:date / xsd:gYearMonth /
+// xsd:gYear (by the form of the value), docno → <NS schema#DocNo>. An
+// attribute's unit is one unit#<key> quad per entity, key and document, so
+// within one document all values of a key share a unit.
+//
+// Evidence is one rdf:JSON literal per evidence item:
+// {"quote":…,"start":…,"end":…,"section":…,"url":…,"note":…,"document":…}
+// ("document" only when the evidence cites a document other than the one
+// stating the fact). One quad per citation keeps an entity at about 8–10
+// quads and lets a relation be read with one extra index lookup.
+//
+// A relation is one quad whose label is its statement node; the statement
+// node says which document states it and carries the evidence:
+//
+//	<id/org/mh-stc>  <rel#co_builds>   <id/place/dalinghaowan> <id/rel/…> .
+//	<id/rel/…>       schema:statedIn   <id/D>                  <id/D> .
+//	<id/rel/…>       schema:evidence   "{…}"^^rdf:JSON         <id/D> .
+//
+// Symmetric relations are stored once, with the smaller ID as subject; reads
+// return them from both ends.
+//
+// A document is described by quads about its own IRI, labelled with itself:
+//
+//	<id/D> rdf:type         schema:Document   <id/D> .   (marks the document as loaded)
+//	<id/D> schema:title     "…"@zh / "…"@en   <id/D> .
+//	<id/D> schema:digest    "sha256:…"        <id/D> .
+//	<id/D> schema:text      "…full text…"     <id/D> .
+//
+// The document's own entity (kind DOCUMENT, same ID) shares the IRI.
+//
+// Hence the quads of document D are exactly: the quads labelled <id/D>, and
+// the relation quads labelled with a statement node that has
+// "schema:statedIn <id/D>". ReplaceDocument reads that set, diffs it with the
+// encoding of the new facts and applies the difference in one Cayley
+// ApplyDeltas call (one transaction on bbolt and PostgreSQL).
+//
+// Two store-internal graphs live beside the facts:
+//
+//	<NS meta>      schema:generation "42"^^xsd:integer  <NS graph/meta> .   (bumped in every write's delta)
+//	<NS audit/ID>  schema:auditEntry "{…}"^^rdf:JSON    <NS graph/audit> .  (one per curation change)
+//
+// Reads merge the facts of several documents about one entity: the first
+// document (by ID) that gives a kind, name, English name or description
+// wins; aliases, attributes and evidence are the union, in a stable order
+// (aliases sorted; attributes by document then key then value; evidence by
+// document, start, end, quote).
+package graph
