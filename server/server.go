@@ -1,0 +1,176 @@
+// Package server is the HTTP surface of Minhang KG: /graphql (GraphQL over
+// HTTP, with limits and one error presenter), /export/{format}, /livez,
+// /readyz and /metrics, with request IDs, structured access logs, CORS and an
+// optional per-client rate limit. See README.md for the limits and examples.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/graph/export"
+	"github.com/minhang-kg/kg/graph/query"
+	"github.com/minhang-kg/kg/resolvers"
+)
+
+// New returns the whole HTTP surface over the store.
+func New(store graph.Store, cfg Config, log *slog.Logger) (http.Handler, error) {
+	if store == nil {
+		return nil, errors.New("server: nil store")
+	}
+	if log == nil {
+		return nil, errors.New("server: nil logger")
+	}
+	cfg = cfg.withDefaults()
+	m := newMetrics(cfg.Version)
+	st := instrumentedStore{Store: store, errs: m.storeErrors}
+	log = log.With("component", "server")
+
+	res := resolvers.New(st, query.New(st, log), log, resolvers.Options{LoaderWait: cfg.LoaderWait})
+	gql := newGraphQL(res.Schema(), cfg, m, log)
+
+	var limited func(http.Handler) http.Handler = func(h http.Handler) http.Handler { return h }
+	if cfg.RateLimit > 0 {
+		limited = newRateLimiter(cfg.RateLimit, cfg.RateBurst, m).wrap
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", withCORS(limited(graphqlHTTP(res.Middleware(gql), cfg)), cfg))
+	mux.Handle("GET /export", export.IndexHandler())
+	mux.Handle("/export/{format}", limited(export.Handler(st, log)))
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", readyz(st, log))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg}))
+	if home := mountWeb(mux); home != "" {
+		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, home, http.StatusFound)
+		})
+	} else {
+		mux.HandleFunc("GET /{$}", index)
+	}
+
+	name := func(r *http.Request) string {
+		_, pattern := mux.Handler(r)
+		if pattern == "" {
+			return "other"
+		}
+		return pattern
+	}
+	return observe(mux, name, m, log, cfg.TrustProxyHeaders), nil
+}
+
+// mountWeb mounts the explorer and playground (package web) and returns the
+// path / redirects to; "" while there is no web front-end.
+var mountWeb = func(*http.ServeMux) string { return "" }
+
+// index lists the endpoints (served at / when there is no web front-end).
+func index(w http.ResponseWriter, r *http.Request) {
+	writeStatus(w, http.StatusOK, map[string]any{
+		"service":   "Minhang KG",
+		"endpoints": []string{"/graphql", "/export", "/export/{format}", "/livez", "/readyz", "/metrics"},
+	})
+}
+
+// NewHTTPServer returns an http.Server for h with the configured timeouts
+// and header limit.
+func NewHTTPServer(addr string, h http.Handler, cfg Config) *http.Server {
+	cfg = cfg.withDefaults()
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+	}
+}
+
+func newGraphQL(schema graphql.ExecutableSchema, cfg Config, m *metrics, log *slog.Logger) *handler.Server {
+	srv := handler.New(schema)
+	srv.AddTransport(getTransport{})
+	srv.AddTransport(postTransport{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(max(cfg.ParserTokenLimit, 0))
+	if cfg.DisableIntrospection {
+		// Suggestions ("Did you mean …") would reveal the schema.
+		srv.SetDisableSuggestion(true)
+	} else {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(shapeLimit{maxDepth: cfg.MaxDepth, maxAliases: cfg.MaxAliases, noIntrospection: cfg.DisableIntrospection})
+	if cfg.MaxComplexity > 0 {
+		srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	}
+	srv.Use(operationMetrics{m: m})
+	p := presenter{log: log, metrics: m}
+	srv.SetErrorPresenter(p.present)
+	srv.SetRecoverFunc(p.recover)
+	return srv
+}
+
+// operationMetrics records every GraphQL response by operation.
+type operationMetrics struct{ m *metrics }
+
+var (
+	_ graphql.HandlerExtension    = operationMetrics{}
+	_ graphql.ResponseInterceptor = operationMetrics{}
+)
+
+func (operationMetrics) ExtensionName() string                          { return "OperationMetrics" }
+func (operationMetrics) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (o operationMetrics) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || !graphql.HasOperationContext(ctx) {
+		return resp
+	}
+	oc := graphql.GetOperationContext(ctx)
+	name, typ := oc.OperationName, "invalid"
+	if oc.Operation != nil {
+		typ = string(oc.Operation.Operation)
+		if name == "" {
+			name = oc.Operation.Name
+		}
+	}
+	if i := infoFrom(ctx); i != nil {
+		i.setOperation(name)
+	}
+	label := o.m.opNames.label(name)
+	result := "ok"
+	if len(resp.Errors) > 0 {
+		result = "error"
+	}
+	o.m.operations.WithLabelValues(label, typ, result).Inc()
+	if !oc.Stats.OperationStart.IsZero() {
+		o.m.opDuration.WithLabelValues(label, typ).Observe(time.Since(oc.Stats.OperationStart).Seconds())
+	}
+	return resp
+}
+
+func withCORS(h http.Handler, cfg Config) http.Handler {
+	if len(cfg.CORSOrigins) == 0 {
+		return h
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-Request-ID"},
+		ExposedHeaders: []string{"X-Request-ID"},
+		MaxAge:         600,
+	}).Handler(h)
+}
