@@ -5,6 +5,7 @@
 //	kg check  [--data DIR] [--fix] [--coverage] [--json] validate the dataset
 //	kg stats  [store flags] [--json]                     counts of the stored graph
 //	kg export [store flags] --format nquads              the stored graph on stdout
+//	kg gen    --quads N [--seed S] --out DIR             write a synthetic dataset
 //
 // Configuration is parsed once, here, into typed config values (config.go);
 // flags win over the KG_* environment variables.
@@ -54,6 +55,7 @@ func commands() []command {
 		{"check", "validate the dataset (--fix fills in offsets and sections)", runCheck},
 		{"stats", "count entities per kind, relations per predicate and quads", runStats},
 		{"export", "write the stored graph to stdout", runExport},
+		{"gen", "write a synthetic dataset of N quads (benchmarks, load and fault tests)", runGen},
 	}
 }
 

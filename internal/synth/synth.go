@@ -10,6 +10,8 @@
 package synth
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand"
 	"strings"
@@ -259,7 +261,7 @@ func (g *gen) run() graph.DocumentFacts {
 	docEnt.Evidence = []graph.Evidence{{Document: g.doc, Quote: Title, Start: tx.titleStart, End: tx.titleStart + utf8.RuneCountInString(Title), Section: tx.titleSection}}
 	ents := append([]graph.Entity{docEnt}, g.ents...)
 	return graph.DocumentFacts{
-		Document:  graph.Document{ID: g.doc, Title: Title, TitleEn: TitleEn, Text: text},
+		Document:  graph.Document{ID: g.doc, Title: Title, TitleEn: TitleEn, Text: text, Digest: digest(text)},
 		Entities:  ents,
 		Relations: rels,
 	}
@@ -395,6 +397,13 @@ func relationSentence(subj, pred, obj string) string {
 	return subj + p.Label + obj + "。"
 }
 
+// digest stands in for the loader's content hash, so that the in-process
+// graph has the same quads as the loaded dataset.
+func digest(text string) string {
+	h := sha256.Sum256([]byte(text))
+	return "sha256:" + hex.EncodeToString(h[:])
+}
+
 // EntityQuads is the number of store quads an entity stated by one
 // document occupies (graph/doc.go).
 func EntityQuads(e *graph.Entity) int {
@@ -425,9 +434,11 @@ func EntityQuads(e *graph.Entity) int {
 // Evidence is counted one quad per item; entities without evidence yet are
 // counted with one.
 func QuadCount(f graph.DocumentFacts) int {
-	n := quadsDocument + quadsMeta
-	if f.Document.TitleEn == "" {
-		n--
+	n := quadsMeta + 1 // rdf:type schema:Document
+	for _, v := range []string{f.Document.Title, f.Document.TitleEn, f.Document.Digest, f.Document.Text} {
+		if v != "" {
+			n++
+		}
 	}
 	for i := range f.Entities {
 		n += EntityQuads(&f.Entities[i])
