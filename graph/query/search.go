@@ -35,6 +35,7 @@ const (
 	scorePrefix          = 0.8
 	scoreSubstring       = 0.6  // the query occurs in the name
 	scoreContained       = 0.5  // the name occurs in the query
+	scoreInWord          = 0.4  // a Latin query occurs inside a word ("versity")
 	scorePinyinExact     = 0.3  // the query types the whole name in pinyin
 	scorePinyinPrefix    = 0.25 // … the start of the name
 	scorePinyinSubstring = 0.2  // … some run of the name
@@ -91,6 +92,29 @@ func newQuery(text string) query {
 	return q
 }
 
+// minInWordRunes is the shortest Latin query matched inside a word: "ai"
+// should not find "Shanghai".
+const minInWordRunes = 4
+
+// containsAtWordStart reports whether sub occurs in s where a word starts:
+// at the start of s or after a rune that is not an ASCII letter or digit.
+func containsAtWordStart(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); {
+		j := strings.Index(s[i:], sub)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at == 0 || !isASCIIAlnum(s[at-1]) {
+			return true
+		}
+		i = at + 1
+	}
+	return false
+}
+
+func isASCIIAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
+
 // score returns how well q matches k, or 0.
 func (q query) score(k *searchKey) (float64, string) {
 	form := k.norm
@@ -102,8 +126,12 @@ func (q query) score(k *searchKey) (float64, string) {
 		return scoreExact, "exact"
 	case strings.HasPrefix(form, q.form):
 		return scorePrefix, "prefix"
-	case strings.Contains(form, q.form):
+	case q.han && strings.Contains(form, q.form):
 		return scoreSubstring, "substring"
+	case !q.han && containsAtWordStart(form, q.form):
+		return scoreSubstring, "substring"
+	case !q.han && q.runes >= minInWordRunes && strings.Contains(form, q.form):
+		return scoreInWord, "substring"
 	}
 	// The name occurs in the query ("上海交通大学闵行校区" finds 上海交通大学),
 	// when the name is not too short to mean anything: two runes or more and

@@ -53,6 +53,10 @@ func TestSearch(t *testing.T) {
 		{"book title marks and spaces trimmed", "  《大零号湾》 ", nil, 10,
 			[]string{"place/dalinghaowan", "policy/dlhw-plan"}, "exact", "大零号湾"},
 		{"spaces inside chinese ignored", "华东 师大", nil, 10, []string{"org/ecnu"}, "exact", "华东师大"},
+		{"latin substring at a word start", "jiao tong", nil, 10, []string{"org/sjtu", "org/sjtu-med"}, "substring", "Shanghai Jiao Tong University"},
+		{"short latin query only at word starts", "ai", nil, 10, []string{"lab/ai-lab", "co/comac"}, "substring", "SJTU AI Lab"},
+		{"longer latin query inside a word", "ence", nil, 10,
+			[]string{"org/mh-stc", "event/sci-fest", "org/sh-stc"}, "substring", "Minhang District Science and Technology Commission"},
 		{"no match is empty", "不存在的东西", nil, 10, []string{}, "", ""},
 	}
 	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
@@ -87,7 +91,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSearchClassesOutrankEachOther(t *testing.T) {
-	scores := []float64{scoreExact, scorePrefix, scoreSubstring, scoreContained,
+	scores := []float64{scoreExact, scorePrefix, scoreSubstring, scoreContained, scoreInWord,
 		scorePinyinExact, scorePinyinPrefix, scorePinyinSubstring}
 	if !slices.IsSortedFunc(scores, func(a, b float64) int { return -cmpFloat(a, b) }) {
 		t.Fatalf("scores not in class order: %v", scores)

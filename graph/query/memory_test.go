@@ -1,0 +1,36 @@
+package query
+
+import (
+	"context"
+	"testing"
+
+	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/graph/cayleystore"
+)
+
+// The tests also run on the real Cayley memory store.
+func init() {
+	backends = append(backends, struct {
+		name string
+		open func(t testing.TB, facts graph.DocumentFacts) graph.Store
+	}{"memory", openMemory})
+}
+
+func openMemory(t testing.TB, facts graph.DocumentFacts) graph.Store {
+	t.Helper()
+	st := openEmptyMemory(t)
+	if _, err := st.ReplaceDocument(context.Background(), facts); err != nil {
+		t.Fatalf("load fixture: %v", err)
+	}
+	return st
+}
+
+func openEmptyMemory(t testing.TB) graph.Store {
+	t.Helper()
+	st, err := cayleystore.Open(context.Background(), cayleystore.Config{Backend: cayleystore.BackendMemory}, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
