@@ -2,11 +2,18 @@ package cayleystore
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/cayleygraph/quad/nquads"
 
@@ -92,5 +99,178 @@ func TestExportParses(t *testing.T) {
 				t.Errorf("storetest.CountNQuads = %d, %v; Cayley's parser read %d", c, err, n)
 			}
 		})
+	}
+}
+
+func TestBboltReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "kg.db")
+	ctx := t.Context()
+	f := graph.DocumentFacts{
+		Document: graph.Document{ID: "doc/x", Title: "标题", Text: "甲与乙合作。"},
+		Entities: []graph.Entity{
+			{ID: "org/a", Kind: graph.KindInstitution, Name: "甲", Aliases: []string{"甲方"}},
+			{ID: "org/b", Kind: graph.KindCompany, Name: "乙"},
+		},
+		Relations: []graph.Relation{{Subject: "org/a", Predicate: "partners_with", Object: "org/b", Evidence: []graph.Evidence{{Quote: "甲与乙合作", Start: 0, End: 5}}}},
+	}
+	type view struct {
+		Entities []*graph.Entity
+		Rels     map[string][]*graph.Relation
+		Stats    graph.Stats
+		Gen      int64
+		Export   string
+		Audit    []graph.AuditEntry
+	}
+	read := func(s *Store) view {
+		t.Helper()
+		var v view
+		var err error
+		if v.Entities, err = s.Entities(ctx, []string{"org/a", "org/b"}); err != nil {
+			t.Fatal(err)
+		}
+		if v.Rels, err = s.RelationsOf(ctx, []string{"org/a"}, graph.RelationFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		if v.Stats, err = s.Stats(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if v.Gen, err = s.Generation(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if v.Audit, err = s.Audit(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := s.ExportNQuads(ctx, &buf); err != nil {
+			t.Fatal(err)
+		}
+		v.Export = buf.String()
+		return v
+	}
+	cfg := Config{Backend: BackendBbolt, Path: path}
+	s, err := Open(ctx, cfg, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReplaceDocument(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendAudit(ctx, graph.AuditEntry{Actor: "admin", Action: "upsertEntity", Target: "org/a"}); err != nil {
+		t.Fatal(err)
+	}
+	before := read(s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2 := openT(t, cfg)
+	after := read(s2)
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("reopened store differs:\nbefore %+v\nafter  %+v", before, after)
+	}
+	if before.Entities[0] == nil || len(before.Rels["org/a"]) != 1 || len(before.Audit) != 1 {
+		t.Fatalf("nothing was stored: %+v", before)
+	}
+	// Writes after reopening work and are idempotent.
+	if ch, err := s2.ReplaceDocument(ctx, f); err != nil || !ch.Unchanged() {
+		t.Errorf("reload after reopen: %+v, %v", ch, err)
+	}
+	f.Entities[1].NameEn = "B Co."
+	if ch, err := s2.ReplaceDocument(ctx, f); err != nil || ch.EntitiesChanged != 1 {
+		t.Errorf("change after reopen: %+v, %v", ch, err)
+	}
+}
+
+// childEnv names the bbolt file a re-executed test binary tries to open
+// (see TestBboltSecondProcess).
+const childEnv = "KG_TEST_BBOLT_SECOND_PROCESS"
+
+// Exit codes of the child process.
+const (
+	childOpened = 0
+	childLocked = 3
+	childOther  = 4
+)
+
+// TestBboltSecondProcess re-executes the test binary so that a real second
+// process opens the bbolt file the first one holds: it must fail fast with
+// ErrLocked and name the file, not hang.
+func TestBboltSecondProcess(t *testing.T) {
+	if path := os.Getenv(childEnv); path != "" {
+		runChild(path)
+		return
+	}
+	path := filepath.Join(t.TempDir(), "kg.db")
+	s := openT(t, Config{Backend: BackendBbolt, Path: path})
+	if _, err := s.ReplaceDocument(t.Context(), graph.DocumentFacts{Document: graph.Document{ID: "doc/x"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	child := func() (code int, stderr string) {
+		t.Helper()
+		// The bound only catches a hang; the child reports how long Open took.
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestBboltSecondProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), childEnv+"="+path)
+		var errBuf bytes.Buffer
+		cmd.Stderr = &errBuf
+		err := cmd.Run()
+		if ctx.Err() != nil {
+			t.Fatalf("second process still running after 30s (hangs on the lock?); stderr: %s", errBuf.String())
+		}
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+			return 0, errBuf.String()
+		case errors.As(err, &ee):
+			return ee.ExitCode(), errBuf.String()
+		}
+		t.Fatalf("running second process: %v", err)
+		return 0, ""
+	}
+
+	code, stderr := child()
+	if code != childLocked {
+		t.Fatalf("second process exit code %d, want %d (locked); stderr:\n%s", code, childLocked, stderr)
+	}
+	t.Logf("second process: exit %d, stderr:\n%s", code, stderr)
+	if !strings.Contains(stderr, path) {
+		t.Errorf("second process's error does not name the file %s:\n%s", path, stderr)
+	}
+	var took time.Duration
+	for _, line := range strings.Split(stderr, "\n") {
+		if d, ok := strings.CutPrefix(line, "open took "); ok {
+			took, _ = time.ParseDuration(d)
+		}
+	}
+	if took <= 0 || took > 1500*time.Millisecond {
+		t.Errorf("second process gave up after %v, want within 1.5s (lock timeout 1s); stderr:\n%s", took, stderr)
+	}
+
+	// Once the first process lets go, the second opens the file.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if code, stderr := child(); code != childOpened {
+		t.Errorf("second process after Close: exit code %d; stderr:\n%s", code, stderr)
+	}
+}
+
+// runChild is the second process: it opens path once and exits with a code
+// saying what happened.
+func runChild(path string) {
+	start := time.Now()
+	s, err := Open(context.Background(), Config{Backend: BackendBbolt, Path: path, LockTimeout: time.Second}, nil)
+	fmt.Fprintf(os.Stderr, "open took %s\n", time.Since(start))
+	switch {
+	case err == nil:
+		s.Close()
+		os.Exit(childOpened)
+	case errors.Is(err, graph.ErrLocked):
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(childLocked)
+	default:
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(childOther)
 	}
 }

@@ -946,7 +946,10 @@ func testGeneration(t *testing.T, s graph.Store) {
 			_, err := s.DeleteRelation(ctx(t), relID(docB, "org/fudan", "lands_in", "place/neobay"))
 			return err
 		}, true},
-		{"no-op put", func() error { _, err := s.PutFacts(ctx(t), graph.DocumentFacts{Document: factsA().Document}); return err }, false},
+		{"no-op put", func() error {
+			_, err := s.PutFacts(ctx(t), graph.DocumentFacts{Document: factsA().Document})
+			return err
+		}, false},
 		{"put", func() error {
 			_, err := s.PutFacts(ctx(t), graph.DocumentFacts{Document: graph.Document{ID: graph.CurationDocument}, Entities: []graph.Entity{{ID: "person/x", Kind: graph.KindPerson, Name: "某人"}}})
 			return err
