@@ -554,7 +554,7 @@ func parseNQuadsExport(t *testing.T, data []byte) parsed {
 				t.Fatalf("line %d: literal %s: %v", i+1, q.Object, err)
 			}
 			p.nodes[id] = s
-		case q.Predicate == evidPred:
+		case q.Predicate == evidPred && strings.HasPrefix(id, "rel/"):
 			var lit string
 			raw := q.Object[:strings.LastIndex(q.Object, "^^")]
 			if err := json.Unmarshal([]byte(raw), &lit); err != nil {
