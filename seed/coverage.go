@@ -47,15 +47,18 @@ import (
 // Coverage rules. Texts are compared after normalisation, which drops
 // quotation marks, book-title brackets and white space.
 //
-//   - A name, title or document number is covered when it is contained in the
-//     name or an alias of any entity of the document, or (document numbers
-//     and quoted texts) in any entity's attribute value. The entity reported is the one whose
-//     name or alias equals the candidate, else the one with the shortest
-//     name or alias containing it. Entities are global to the document:
+//   - An entity is "at" a paragraph when it has evidence citing the
+//     paragraph or is at either end of a relation whose evidence cites it.
+//   - A name, title, document number or quoted text is covered when it equals
+//     the name or an alias of any entity of the document (a later mention of
+//     an entity defined elsewhere is covered), or is contained in the name or
+//     an alias of an entity at the paragraph (a shorter span of a longer
+//     name, e.g. 2024年青少年科创大赛 of 首届《大国小匠》2024年青少年科创大赛),
+//     or (document numbers and quoted texts) is contained in an attribute
+//     value of any entity. The entity reported is the exact match, else the
+//     one with the shortest name or alias containing the candidate. Entities are global to the document:
 //     a later mention of an entity defined elsewhere is covered.
-//   - A number is covered when an entity "at" the paragraph — one with
-//     evidence citing the paragraph, or at either end of a relation whose
-//     evidence cites the paragraph — has an attribute whose value equals the
+//   - A number is covered when an entity at the paragraph has an attribute whose value equals the
 //     number (numerically, with a compatible unit: the attribute's unit is
 //     empty or one unit contains the other), or whose text contains the
 //     candidate as written (1.6个 in 高于全市平均值1.6个百分点, 1000余家).
@@ -99,7 +102,7 @@ func Coverage(text string, facts graph.DocumentFacts, ignore []CoverageIgnore) C
 		}
 		p := ParagraphCoverage{Line: i + 1, Start: start, End: start + n, Section: outline.SectionAt(start), Text: ln}
 
-		at := map[string]bool{} // entities at this paragraph (for numbers)
+		at := map[string]bool{} // entities at this paragraph
 		for _, e := range facts.Entities {
 			for _, ev := range e.Evidence {
 				if cites(ev, &p) {
@@ -126,12 +129,12 @@ func Coverage(text string, facts graph.DocumentFacts, ignore []CoverageIgnore) C
 			case CandidateNumber:
 				c.CoveredBy = covNumberCoveredBy(c, at, byID)
 			case CandidateDocNo, CandidateQuoted:
-				c.CoveredBy = covNameCoveredBy(c.Text, names)
+				c.CoveredBy = covNameCoveredBy(c.Text, names, at)
 				if c.CoveredBy == "" {
 					c.CoveredBy = covAttrCoveredBy(c.Text, facts.Entities)
 				}
 			default:
-				c.CoveredBy = covNameCoveredBy(c.Text, names)
+				c.CoveredBy = covNameCoveredBy(c.Text, names, at)
 			}
 			if c.CoveredBy == "" {
 				for k, ig := range ignore {
@@ -455,7 +458,21 @@ func covFindCandidates(ln string, base, line int) []Candidate {
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Start < out[b].Start })
-	return out
+	// A quoted text that is exactly a name or title candidate is reported once.
+	type span struct{ s, e int }
+	named := map[span]bool{}
+	for _, c := range out {
+		if c.Kind == CandidateName || c.Kind == CandidateTitle {
+			named[span{c.Start, c.End}] = true
+		}
+	}
+	kept := out[:0]
+	for _, c := range out {
+		if c.Kind != CandidateQuoted || !named[span{c.Start, c.End}] {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }
 
 // covNameStart walks back from rune index i (the start of a suffix) to the
@@ -566,7 +583,10 @@ func covNormalize(s string) string {
 	}, s)
 }
 
-func covNameCoveredBy(text string, names []covNameRef) string {
+// covNameCoveredBy returns the entity whose name or alias equals text, else
+// the entity at the paragraph (at) with the shortest name or alias
+// containing it, else "".
+func covNameCoveredBy(text string, names []covNameRef, at map[string]bool) string {
 	t := covNormalize(text)
 	if t == "" {
 		return ""
@@ -576,7 +596,7 @@ func covNameCoveredBy(text string, names []covNameRef) string {
 		switch {
 		case n.norm == t:
 			return n.id
-		case strings.Contains(n.norm, t) && (best == "" || len(n.norm) < bestLen):
+		case at[n.id] && strings.Contains(n.norm, t) && (best == "" || len(n.norm) < bestLen):
 			best, bestLen = n.id, len(n.norm)
 		}
 	}

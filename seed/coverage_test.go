@@ -40,7 +40,7 @@ func TestFindCoverageCandidates(t *testing.T) {
 		{"attached quoted part is kept", "相继成立“大零号湾”机器人创新联盟等", []cand{
 			{CandidateName, "“大零号湾”机器人创新联盟"}, {CandidateQuoted, "大零号湾"}}},
 		{"name inside quotes", "交大“大零号湾一公里孵化器”已有21个项目注册落地", []cand{
-			{CandidateQuoted, "大零号湾一公里孵化器"}, {CandidateName, "大零号湾一公里孵化器"}, {CandidateNumber, "21个"}}},
+			{CandidateName, "大零号湾一公里孵化器"}, {CandidateNumber, "21个"}}},
 		{"attached parentheses are kept", "将与宁德时代未来能源（上海）研究院新型储能研发中心等单位", []cand{
 			{CandidateName, "宁德时代未来能源（上海）研究院"}, {CandidateName, "宁德时代未来能源（上海）研究院新型储能研发中心"}}},
 		{"quantity stops a name", "发起成立长三角合作联盟等5个产业联盟；", []cand{
@@ -77,7 +77,7 @@ func TestCoverage(t *testing.T) {
 		"闵行区相继成立测试产业联盟、“零号湾”机器人创新联盟，举办未知创新大会。\n" +
 		"\n" +
 		"全区研发投入266.18亿元，占比8.87%，高于全市平均值1.6个百分点，支持1000余家企业，共享仪器2949台。\n" +
-		"另有研发投入266.18亿元的重复表述，印发《测试政策》（闵府办发〔2024〕33号），引进某某科技实验室。\n"
+		"另有研发投入266.18亿元的重复表述，印发《测试政策》（闵府办发〔2024〕33号），引进某某科技实验室和测试产业联盟。\n"
 	ind := graph.Entity{ID: "ind/rd", Kind: graph.KindIndicator, Name: "研发投入",
 		Attributes: []graph.Attribute{
 			{Key: "value", Value: "266.18", Unit: "亿元", Type: graph.AttrNumber},
@@ -97,7 +97,8 @@ func TestCoverage(t *testing.T) {
 		Entities: []graph.Entity{
 			{ID: "alliance/test", Kind: graph.KindAlliance, Name: "闵行区测试产业联盟", Aliases: []string{"测试联盟"},
 				Evidence: []graph.Evidence{covEv(t, text, "闵行区相继成立测试产业联盟")}},
-			{ID: "alliance/robot", Kind: graph.KindAlliance, Name: "零号湾机器人创新联盟"},
+			{ID: "alliance/robot", Kind: graph.KindAlliance, Name: "零号湾机器人创新联盟",
+				Evidence: []graph.Evidence{covEv(t, text, "“零号湾”机器人创新联盟")}},
 			{ID: "place/minhang", Kind: graph.KindPlace, Name: "闵行区"},
 			ind, group, instr, policy,
 		},
@@ -120,7 +121,7 @@ func TestCoverage(t *testing.T) {
 				4: {{"266.18亿元", "ind/rd", ""}, {"8.87%", "ind/rd", ""}, {"1.6个", "ind/rd", ""},
 					{"1000余家", "group/firms", ""}, {"2949台", "", ""}},
 				5: {{"266.18亿元", "", ""}, {"测试政策", "policy/test", ""}, {"闵府办发〔2024〕33号", "policy/test", ""},
-					{"某某科技实验室", "", ""}},
+					{"某某科技实验室", "", ""}, {"测试产业联盟", "", ""}},
 			},
 		},
 		{
@@ -137,7 +138,7 @@ func TestCoverage(t *testing.T) {
 				4: {{"266.18亿元", "ind/rd", ""}, {"8.87%", "ind/rd", ""}, {"1.6个", "ind/rd", ""},
 					{"1000余家", "group/firms", ""}, {"2949台", "", "unit differs on purpose"}},
 				5: {{"266.18亿元", "", "restatement"}, {"测试政策", "policy/test", ""}, {"闵府办发〔2024〕33号", "policy/test", ""},
-					{"某某科技实验室", "", ""}},
+					{"某某科技实验室", "", ""}, {"测试产业联盟", "", ""}},
 			},
 			unused: 2,
 		},
@@ -148,13 +149,15 @@ func TestCoverage(t *testing.T) {
 				{Text: "2949台", Reason: "x"},
 				{Text: "266.18亿元", Line: 5, Reason: "restatement"},
 				{Text: "“某某科技实验室”", Line: 5, Reason: "quotes are normalised away"},
+				{Text: "测试产业联盟", Line: 5, Reason: "part of a name whose entity is not cited here"},
 			},
 			want: map[int][]status{
 				2: {{"测试产业联盟", "alliance/test", ""}, {"“零号湾”机器人创新联盟", "alliance/robot", ""}, {"零号湾", "alliance/robot", ""}, {"未知创新大会", "", "generic"}},
 				4: {{"266.18亿元", "ind/rd", ""}, {"8.87%", "ind/rd", ""}, {"1.6个", "ind/rd", ""},
 					{"1000余家", "group/firms", ""}, {"2949台", "", "x"}},
 				5: {{"266.18亿元", "", "restatement"}, {"测试政策", "policy/test", ""}, {"闵府办发〔2024〕33号", "policy/test", ""},
-					{"某某科技实验室", "", "quotes are normalised away"}},
+					{"某某科技实验室", "", "quotes are normalised away"},
+					{"测试产业联盟", "", "part of a name whose entity is not cited here"}},
 			},
 			ok: true,
 		},
