@@ -34,8 +34,8 @@ import (
 //     see covStopWords). A short quoted or parenthesised part directly
 //     attached to the name (“大零号湾”机器人创新联盟, 宁德时代未来能源（上海）研究院)
 //     is kept inside the span. Spans with fewer than two runes before the
-//     suffix, and suffixes directly followed by 企业/公司/体系 (平台企业,
-//     创新平台体系), are not candidates.
+//     suffix, and suffixes directly followed by 企业/公司/体系/生 (平台企业,
+//     创新平台体系, 大学生), are not candidates.
 //   - CandidateTitle: the text inside 《…》 and, nested in it, 〈…〉.
 //   - CandidateDocNo: an official document number, issuer + 〔YYYY〕N号.
 //   - CandidateNumber: a number directly followed by one of NumberUnits,
@@ -251,7 +251,10 @@ const (
 )
 
 // NameSuffixes end the names the coverage check looks for.
-var NameSuffixes = []string{"实验室", "研究院", "孵化器", "联盟", "中心", "基地", "平台", "论坛", "大赛", "峰会", "大会"}
+var NameSuffixes = []string{
+	"实验室", "研究院", "研究所", "孵化器", "联盟", "中心", "基地", "平台", "论坛", "大赛", "峰会", "大会",
+	"基金会", "基金", "产业园", "学院", "大学", "众创空间", "工作站", "训练营", "科技节",
+}
 
 // NumberUnits follow the numbers the coverage check looks for.
 var NumberUnits = []string{"亿元", "万元", "家", "项", "台", "个", "%", "％", "件", "款", "场", "条"}
@@ -538,7 +541,7 @@ func covStopWordEndingAt(rs []rune, j int) bool {
 
 // covNotNameEnd are words that, right after a suffix, show that the suffix
 // is a modifier rather than the end of a name (平台企业, 创新平台体系).
-var covNotNameEnd = []string{"企业", "公司", "体系"}
+var covNotNameEnd = []string{"企业", "公司", "体系", "生"}
 
 func covFollowedByNoun(rs []rune, end int) bool {
 	for _, w := range covNotNameEnd {
