@@ -61,40 +61,59 @@ func (c *pinyinCache) syllables(s string) [][]string {
 // (q types all of syl), prefix (from the first rune) or substring; ok is
 // false if q types no run of syl.
 func pinyinMatch(syl [][]string, q string) (kind matchKind, ok bool) {
-	if len(syl) == 0 || q == "" {
+	var m pyMatcher
+	return m.match(syl, q)
+}
+
+// pyMatcher is a memoised matcher, reusable (not concurrently) across
+// calls to save allocations.
+type pyMatcher struct {
+	syl [][]string
+	q   string
+	// failed[full][i*(len(q)+1)+j] records that typing q[j:] from rune i
+	// fails (with full: and ending at the last rune).
+	failed [2][]bool
+}
+
+func (m *pyMatcher) match(syl [][]string, q string) (matchKind, bool) {
+	if len(syl) == 0 || q == "" || !canStart(syl, q[0]) {
 		return 0, false
 	}
-	m := &pyMatcher{syl: syl, q: q}
-	if m.from(0, true) {
+	m.syl, m.q = syl, q
+	n := (len(syl) + 1) * (len(q) + 1)
+	for f := range m.failed {
+		if cap(m.failed[f]) < n {
+			m.failed[f] = make([]bool, n)
+		} else {
+			m.failed[f] = m.failed[f][:n]
+			clear(m.failed[f])
+		}
+	}
+	if m.step(0, 0, true) {
 		return matchExact, true
 	}
-	if m.from(0, false) {
+	if m.step(0, 0, false) {
 		return matchPrefix, true
 	}
 	for i := 1; i < len(syl); i++ {
-		if m.from(i, false) {
+		if m.step(i, 0, false) {
 			return matchSubstring, true
 		}
 	}
 	return 0, false
 }
 
-type pyMatcher struct {
-	syl [][]string
-	q   string
-	// failed[i*(len(q)+1)+j] records that typing q[j:] from rune i failed,
-	// for the current value of full.
-	failed []bool
-}
-
-func (m *pyMatcher) from(i int, full bool) bool {
-	n := (len(m.syl) + 1) * (len(m.q) + 1)
-	if len(m.failed) != n {
-		m.failed = make([]bool, n)
-	} else {
-		clear(m.failed)
+// canStart reports whether some rune's syllable starts with c: a cheap
+// test that rules out most names.
+func canStart(syl [][]string, c byte) bool {
+	for _, ss := range syl {
+		for _, s := range ss {
+			if s[0] == c {
+				return true
+			}
+		}
 	}
-	return m.step(i, 0, full)
+	return false
 }
 
 func (m *pyMatcher) step(i, j int, full bool) bool {
@@ -104,12 +123,19 @@ func (m *pyMatcher) step(i, j int, full bool) bool {
 	if i == len(m.syl) {
 		return false
 	}
+	f := 0
+	if full {
+		f = 1
+	}
 	k := i*(len(m.q)+1) + j
-	if m.failed[k] {
+	if m.failed[f][k] {
 		return false
 	}
 	rest := m.q[j:]
 	for _, s := range m.syl[i] {
+		if rest[0] != s[0] {
+			continue
+		}
 		if strings.HasPrefix(rest, s) && m.step(i+1, j+len(s), full) {
 			return true
 		}
@@ -118,14 +144,16 @@ func (m *pyMatcher) step(i, j int, full bool) bool {
 		if len(rest) < len(s) && strings.HasPrefix(s, rest) && (!full || i+1 == len(m.syl)) {
 			return true
 		}
-		if rest[0] == s[0] && len(s) > 1 && m.step(i+1, j+1, full) {
+		// The first letter.
+		if len(s) > 1 && m.step(i+1, j+1, full) {
 			return true
 		}
+		// The initial zh, ch or sh.
 		if len(s) > 2 && s[1] == 'h' && (s[0] == 'z' || s[0] == 'c' || s[0] == 's') &&
 			strings.HasPrefix(rest, s[:2]) && m.step(i+1, j+2, full) {
 			return true
 		}
 	}
-	m.failed[k] = true
+	m.failed[f][k] = true
 	return false
 }

@@ -115,8 +115,8 @@ func containsAtWordStart(s, sub string) bool {
 
 func isASCIIAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
 
-// score returns how well q matches k, or 0.
-func (q query) score(k *searchKey) (float64, string) {
+// score returns how well q matches k, or 0. m is scratch space for pinyin.
+func (q query) score(k *searchKey, m *pyMatcher) (float64, string) {
 	form := k.norm
 	if q.han {
 		form = k.compact
@@ -140,7 +140,7 @@ func (q query) score(k *searchKey) (float64, string) {
 		return scoreContained, "substring"
 	}
 	if q.pinyin != "" && k.syl != nil {
-		if kind, ok := pinyinMatch(k.syl, q.pinyin); ok {
+		if kind, ok := m.match(k.syl, q.pinyin); ok {
 			switch kind {
 			case matchExact:
 				return scorePinyinExact, "pinyin"
@@ -187,13 +187,14 @@ func (s *Service) Search(ctx context.Context, text string, kinds []graph.Kind, f
 		degree  int
 	}
 	var cands []cand
+	var pm pyMatcher
 	for _, en := range snap.order {
 		if ks != nil && !ks[en.kind] {
 			continue
 		}
 		best := cand{en: en}
 		for i := range en.keys {
-			sc, m := q.score(&en.keys[i])
+			sc, m := q.score(&en.keys[i], &pm)
 			if sc > best.score {
 				best.score, best.match, best.matched = sc, m, en.keys[i].text
 			}

@@ -1,0 +1,33 @@
+// Package query is the read side of the knowledge graph: search, partners
+// and partnerships, shortest paths, neighbourhood subgraphs, degrees and
+// indicators, computed over any graph.Store. The GraphQL resolvers call it.
+//
+// # Caching
+//
+// A Service keeps derived data in an immutable snapshot: a search index over
+// every name, alias and English name (with pinyin), a degree table and the
+// partnership (joint-context) index. Every call first asks the store for
+// its Generation (one cheap call); when it differs from the snapshot's, one
+// caller rebuilds the snapshot (one entity scan and one relation scan) while
+// concurrent callers for the same generation wait for that build
+// (singleflight) instead of starting their own. Writes by another process
+// sharing the backend change the generation too, so replicas stay current.
+//
+// # Store calls per request
+//
+// Requests make a bounded number of batched store calls, independent of the
+// size of the answer: Search 2 (Generation, Entities), Partners and
+// Partnerships 2 (Generation, Relations), Paths at most maxHops+2
+// (Entities, one Neighbors per BFS level, RelationsOf), Subgraph at most
+// hops+3, Degrees 1, TopConnected and Indicators 2–3. The first call after a
+// change adds the two scans of the rebuild.
+//
+// # Errors
+//
+// Bad arguments return an *ArgError, which wraps graph.ErrInvalid and names
+// the argument ("first: must be between 1 and 100, got 500"). Unknown
+// entities given to Partners or Paths give errors wrapping
+// graph.ErrNotFound. Store errors are wrapped with %w.
+//
+// See README.md in this directory for the exact semantics of each call.
+package query
