@@ -47,6 +47,8 @@ func TestFindCoverageCandidates(t *testing.T) {
 			{CandidateName, "长三角合作联盟"}, {CandidateNumber, "5个"}, {CandidateName, "产业联盟"}}},
 		{"suffix used as a modifier", "鼓励各类平台企业申报，创新平台体系初步形成", nil},
 		{"too short before the suffix", "建设新中心", nil},
+		{"longest suffix, 大学 inside 大学生", "与中国老龄事业基金会签订协议，举办中国国际大学生创新大赛", []cand{
+			{CandidateName, "中国老龄事业基金会"}, {CandidateName, "中国国际大学生创新大赛"}}},
 		{"quoted texts", "深化“科创金融集市”品牌，做实科技“硬家底”", []cand{
 			{CandidateQuoted, "科创金融集市"}, {CandidateQuoted, "硬家底"}}},
 		{"book titles, nested", "印发《推进落实〈关于若干政策措施〉责任分工的方案》（闵府办发〔2024〕33号）", []cand{
