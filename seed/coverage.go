@@ -175,7 +175,8 @@ type CoverageIgnore struct {
 //	    reason: generic category of platforms, not a named entity
 //
 // Every entry needs a text and a non-empty reason; unknown fields are
-// errors. Errors name the file and line.
+// errors. Errors name the file and line. A missing file is an error that
+// matches fs.ErrNotExist (callers treat it as an empty list if they wish).
 func LoadCoverageIgnore(path string) ([]CoverageIgnore, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
