@@ -203,9 +203,18 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cayleystore: postgres: %w: %w", graph.ErrUnavailable, err)
 	}
-	if err := csql.Init(BackendPostgres, cfg.DSN, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+	var initialised bool
+	if err := db.QueryRowContext(ctx, `SELECT to_regclass('nodes') IS NOT NULL AND to_regclass('quads') IS NOT NULL`).Scan(&initialised); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("cayleystore: postgres: init schema: %w", err)
+		return nil, fmt.Errorf("cayleystore: postgres: %w", err)
+	}
+	if !initialised {
+		// Another process may be initialising at the same time: then one of
+		// us finds the tables made.
+		if err := csql.Init(BackendPostgres, cfg.DSN, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+			db.Close()
+			return nil, fmt.Errorf("cayleystore: postgres: init schema: %w", err)
+		}
 	}
 	qs, err := csql.New(BackendPostgres, cfg.DSN, nil)
 	if err != nil {

@@ -84,6 +84,9 @@ func (r *reader) full(q cgraph.Ref) (quad.Quad, error) {
 		if err != nil {
 			return out, err
 		}
+		if v == nil && d != quad.Label {
+			return out, errConflict
+		}
 		out.Set(d, v)
 	}
 	return out, nil
@@ -555,6 +558,9 @@ func (r *reader) generation() (int64, bool, error) {
 		o, err := r.dir(q, quad.Object)
 		if err != nil {
 			return err
+		}
+		if o == nil {
+			return errConflict
 		}
 		n, err := strconv.ParseInt(lexical(o), 10, 64)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
 	"github.com/cayleygraph/quad/nquads"
+	"github.com/lib/pq"
 
 	"github.com/minhang-kg/kg/graph"
 )
@@ -34,40 +35,33 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 	}
 	for attempt := 1; ; attempt++ {
 		r := s.reader(ctx)
-		del, add, ch, err := plan(r)
-		if err != nil {
-			return graph.Change{}, s.wrap(op, err)
+		// The generation is read before the state the write is planned
+		// from: if another process commits in between, deleting this
+		// generation quad fails and the write is planned again.
+		g, hasGen, err := r.generation()
+		var (
+			del, add []quad.Quad
+			ch       graph.Change
+		)
+		if err == nil {
+			del, add, ch, err = plan(r)
 		}
-		if len(del) == 0 && len(add) == 0 {
+		if err == nil && len(del) == 0 && len(add) == 0 {
 			return ch, nil
 		}
-		g, hasGen, err := r.generation()
-		if err != nil {
-			return graph.Change{}, s.wrap(op, err)
+		if err == nil {
+			err = ctx.Err()
 		}
-		deltas := make([]cgraph.Delta, 0, len(del)+len(add)+2)
-		for _, q := range sortQuads(del) {
-			deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete})
+		if err == nil {
+			err = s.apply(makeDeltas(del, add, g, hasGen))
 		}
-		for _, q := range sortQuads(add) {
-			deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
-		}
-		if hasGen {
-			deltas = append(deltas, cgraph.Delta{Quad: generationQuad(g), Action: cgraph.Delete})
-		}
-		deltas = append(deltas, cgraph.Delta{Quad: generationQuad(g + 1), Action: cgraph.Add})
-		if err := ctx.Err(); err != nil {
-			return graph.Change{}, s.wrap(op, err)
-		}
-		err = s.apply(deltas)
 		if err == nil {
 			s.log.DebugContext(ctx, "store write", "op", op, "document", ch.Document,
 				"quadsAdded", ch.QuadsAdded, "quadsRemoved", ch.QuadsRemoved, "generation", g+1)
 			return ch, nil
 		}
-		conflict := errors.Is(err, cgraph.ErrQuadExists) || errors.Is(err, cgraph.ErrQuadNotExist)
-		if !s.shared || !conflict || attempt >= maxWriteAttempts {
-			return graph.Change{}, s.wrap(op, fmt.Errorf("apply %d deltas: %w", len(deltas), err))
+		if !s.shared || !retryable(err) || attempt >= maxWriteAttempts {
+			return graph.Change{}, s.wrap(op, err)
 		}
 		s.log.InfoContext(ctx, "store write raced with another writer; retrying", "op", op, "attempt", attempt, "err", err)
 		select {
@@ -76,6 +70,40 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
 		}
 	}
+}
+
+// makeDeltas orders the deltas of a write and replaces generation g with
+// g+1.
+func makeDeltas(del, add []quad.Quad, g int64, hasGen bool) []cgraph.Delta {
+	deltas := make([]cgraph.Delta, 0, len(del)+len(add)+2)
+	for _, q := range sortQuads(del) {
+		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete})
+	}
+	for _, q := range sortQuads(add) {
+		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
+	}
+	if hasGen {
+		deltas = append(deltas, cgraph.Delta{Quad: generationQuad(g), Action: cgraph.Delete})
+	}
+	return append(deltas, cgraph.Delta{Quad: generationQuad(g + 1), Action: cgraph.Add})
+}
+
+// errConflict: a read saw another process's write half done (a quad whose
+// node is gone). Only shared backends (PostgreSQL) can see it.
+var errConflict = errors.New("concurrent write by another process")
+
+// retryable reports whether a write failed because another process wrote
+// the backend meanwhile.
+func retryable(err error) bool {
+	var pe *pq.Error
+	switch {
+	case errors.Is(err, errConflict), errors.Is(err, cgraph.ErrQuadExists), errors.Is(err, cgraph.ErrQuadNotExist):
+		return true
+	case errors.As(err, &pe):
+		// serialization_failure, deadlock_detected, unique_violation
+		return pe.Code.Class() == "40" || pe.Code == "23505"
+	}
+	return false
 }
 
 // apply applies deltas atomically.
