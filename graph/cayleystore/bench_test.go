@@ -15,6 +15,7 @@ import (
 	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	_ "github.com/cayleygraph/cayley/writer" // registers the "single" quad writer
 	"github.com/cayleygraph/quad"
 
 	"github.com/minhang-kg/kg/bench/benchenv"

@@ -60,9 +60,10 @@ type Store struct {
 
 	mu    sync.RWMutex
 	st    *state
-	gen   int64 // index generation, bumped on every applied change
-	quads int64 // backing quad count; valid when !quadsStale
-	stale bool  // quads needs a refresh from the backing store
+	gen   int64      // index generation, bumped on every applied change
+	quads int64      // backing quad count; valid when !stale
+	stale bool       // quads needs a refresh from the backing store
+	qmu   sync.Mutex // one quad count refresh at a time
 
 	closed atomic.Bool
 	kick   chan struct{}
@@ -90,7 +91,7 @@ func NewWithOptions(ctx context.Context, backing graph.Store, log *slog.Logger, 
 	}
 	st := s.st
 	s.log.InfoContext(ctx, "index loaded", "entities", len(st.ents), "relations", len(st.rels),
-		"quads", s.quads, "generation", s.known, "took", time.Since(began).Round(time.Millisecond))
+		"generation", s.known, "took", time.Since(began).Round(time.Millisecond))
 	poll := opt.Poll
 	if poll == 0 {
 		poll = DefaultPoll
@@ -187,16 +188,14 @@ func (s *Store) reloadLocked(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("documents: %w", err)
 	}
-	stats, err := s.backing.Stats(ctx)
-	if err != nil {
-		return fmt.Errorf("stats: %w", err)
-	}
 	st.bulk(ents, rels)
 	st.docs = docs
 	s.mu.Lock()
 	s.st = st
 	s.gen++
-	s.quads, s.stale = stats.Quads, false
+	// The quad count is the backing store's; counting is a full scan on
+	// some backends, so it is fetched when Stats first asks.
+	s.stale = true
 	s.mu.Unlock()
 	s.known = g
 	return nil
@@ -462,16 +461,34 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	stale := s.stale
 	s.mu.RUnlock()
 	if stale {
-		bs, err := s.backing.Stats(ctx)
+		q, err := s.refreshQuads(ctx)
 		if err != nil {
 			return graph.Stats{}, fmt.Errorf("index: stats: %w", err)
 		}
-		out.Quads = bs.Quads
-		s.mu.Lock()
-		s.quads, s.stale = bs.Quads, false
-		s.mu.Unlock()
+		out.Quads = q
 	}
 	return out, nil
+}
+
+// refreshQuads fetches the quad count from the backing store; concurrent
+// callers share one fetch.
+func (s *Store) refreshQuads(ctx context.Context) (int64, error) {
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	s.mu.RLock()
+	q, stale := s.quads, s.stale
+	s.mu.RUnlock()
+	if !stale {
+		return q, nil
+	}
+	bs, err := s.backing.Stats(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.quads, s.stale = bs.Quads, false
+	s.mu.Unlock()
+	return bs.Quads, nil
 }
 
 // Generation implements graph.Store. It is the index's own counter,
