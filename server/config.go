@@ -27,6 +27,10 @@ type Config struct {
 	// ParserTokenLimit bounds the number of lexer tokens of a query.
 	// Default 15,000.
 	ParserTokenLimit int
+	// MaxFields bounds the number of field selections of a query, fragments
+	// expanded (validation cost grows faster than linearly with it).
+	// Default 1,000.
+	MaxFields int
 	// MaxDepth bounds the nesting of selections (introspection fields not
 	// counted). Default 12.
 	MaxDepth int
@@ -70,6 +74,7 @@ type Config struct {
 const (
 	DefaultMaxBodyBytes      = 1 << 20
 	DefaultParserTokenLimit  = 15000
+	DefaultMaxFields         = 1000
 	DefaultMaxDepth          = 12
 	DefaultMaxAliases        = 30
 	DefaultMaxComplexity     = 25000
@@ -105,6 +110,7 @@ func (c Config) withDefaults() Config {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	def(&c.ParserTokenLimit, DefaultParserTokenLimit)
+	def(&c.MaxFields, DefaultMaxFields)
 	def(&c.MaxDepth, DefaultMaxDepth)
 	def(&c.MaxAliases, DefaultMaxAliases)
 	def(&c.MaxComplexity, DefaultMaxComplexity)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/vektah/gqlparser/v2/parser"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -18,13 +20,14 @@ const (
 	CodeAliasLimit      = "ALIAS_LIMIT_EXCEEDED"
 	CodeComplexityLimit = "COMPLEXITY_LIMIT_EXCEEDED" // set by gqlgen's extension.ComplexityLimit
 	CodeTokenLimit      = "TOKEN_LIMIT_EXCEEDED"
+	CodeFieldLimit      = "FIELD_LIMIT_EXCEEDED"
 	// CodeIntrospectionDisabled rejects __schema and __type when
 	// Config.DisableIntrospection is set (__typename stays allowed).
 	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 )
 
 func init() {
-	for _, c := range []string{CodeDepthLimit, CodeAliasLimit, CodeComplexityLimit, CodeTokenLimit, CodeIntrospectionDisabled} {
+	for _, c := range []string{CodeDepthLimit, CodeAliasLimit, CodeComplexityLimit, CodeTokenLimit, CodeFieldLimit, CodeIntrospectionDisabled} {
 		errcode.RegisterErrorType(c, errcode.KindProtocol)
 	}
 }
@@ -161,4 +164,86 @@ func selectsIntrospection(set ast.SelectionSet) bool {
 		}
 	}
 	return false
+}
+
+// fieldLimit rejects documents with more than max field selections (with
+// fragment spreads expanded) before gqlgen validates them: GraphQL
+// validation (OverlappingFieldsCanBeMerged) is super-linear in the number of
+// fields, so a query within the token limit made of thousands of copies of
+// one field would otherwise cost seconds of CPU. Documents already in the
+// query cache were checked when they were first seen.
+type fieldLimit struct {
+	max        int
+	tokenLimit int
+	cache      graphql.Cache[*ast.QueryDocument]
+}
+
+var (
+	_ graphql.HandlerExtension          = fieldLimit{}
+	_ graphql.OperationParameterMutator = fieldLimit{}
+)
+
+func (fieldLimit) ExtensionName() string                          { return "FieldLimit" }
+func (fieldLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (l fieldLimit) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if l.max <= 0 || p.Query == "" {
+		return nil
+	}
+	if _, ok := l.cache.Get(ctx, p.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, l.tokenLimit)
+	if err != nil {
+		return nil // gqlgen parses again and reports it
+	}
+	c := fieldCounter{doc: doc, limit: l.max, memo: map[string]int{}, visiting: map[string]bool{}}
+	n := 0
+	for _, op := range doc.Operations {
+		n += c.count(op.SelectionSet)
+		if n > l.max {
+			err := gqlerror.Errorf("the query selects more than %d fields (fragments expanded)", l.max)
+			errcode.Set(err, CodeFieldLimit)
+			return err
+		}
+	}
+	return nil
+}
+
+// fieldCounter counts field selections with fragments expanded, saturating
+// just above limit; fragment cycles (rejected later by validation) count 0.
+type fieldCounter struct {
+	doc      *ast.QueryDocument
+	limit    int
+	memo     map[string]int
+	visiting map[string]bool
+}
+
+func (c fieldCounter) count(set ast.SelectionSet) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			n += 1 + c.count(s.SelectionSet)
+		case *ast.InlineFragment:
+			n += c.count(s.SelectionSet)
+		case *ast.FragmentSpread:
+			v, ok := c.memo[s.Name]
+			if !ok {
+				f := c.doc.Fragments.ForName(s.Name)
+				if f == nil || c.visiting[s.Name] {
+					continue
+				}
+				c.visiting[s.Name] = true
+				v = c.count(f.SelectionSet)
+				delete(c.visiting, s.Name)
+				c.memo[s.Name] = v
+			}
+			n += v
+		}
+		if n > c.limit {
+			return c.limit + 1
+		}
+	}
+	return n
 }

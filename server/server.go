@@ -104,8 +104,10 @@ func newGraphQL(schema graphql.ExecutableSchema, cfg Config, m *metrics, log *sl
 	srv := handler.New(schema)
 	srv.AddTransport(getTransport{})
 	srv.AddTransport(postTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(max(cfg.ParserTokenLimit, 0))
+	srv.Use(fieldLimit{max: cfg.MaxFields, tokenLimit: max(cfg.ParserTokenLimit, 0), cache: cache})
 	if cfg.DisableIntrospection {
 		// Suggestions ("Did you mean …") would reveal the schema.
 		srv.SetDisableSuggestion(true)
