@@ -134,10 +134,10 @@ type gqlError struct {
 }
 
 type gqlResponse struct {
-	Status      int
-	ContentType string
-	Header      http.Header
-	Body        string
+	Status      int             `json:"-"`
+	ContentType string          `json:"-"`
+	Header      http.Header     `json:"-"`
+	Body        string          `json:"-"`
 	Data        json.RawMessage `json:"data"`
 	Errors      []gqlError      `json:"errors"`
 }
