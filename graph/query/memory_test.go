@@ -34,3 +34,23 @@ func openEmptyMemory(t testing.TB) graph.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// The tests also run on the bbolt backend, in a file per test.
+func init() {
+	backends = append(backends, struct {
+		name string
+		open func(t testing.TB, facts graph.DocumentFacts) graph.Store
+	}{"bbolt", func(t testing.TB, facts graph.DocumentFacts) graph.Store {
+		t.Helper()
+		ctx := context.Background()
+		st, err := cayleystore.Open(ctx, cayleystore.Config{Backend: cayleystore.BackendBbolt, Path: t.TempDir() + "/kg.db"}, testLogger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if _, err := st.ReplaceDocument(ctx, facts); err != nil {
+			t.Fatalf("load fixture: %v", err)
+		}
+		return st
+	}})
+}
