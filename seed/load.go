@@ -38,6 +38,8 @@ func (ds *Dataset) Load(ctx context.Context, st graph.Store, log *slog.Logger) (
 		if err := ctx.Err(); err != nil {
 			return changes, fmt.Errorf("seed: %w", err)
 		}
+		log.DebugContext(ctx, "replacing document", "document", f.Document.ID,
+			"entities", len(f.Entities), "relations", len(f.Relations))
 		ch, err := st.ReplaceDocument(ctx, f)
 		if err != nil {
 			return changes, fmt.Errorf("seed: replace document %s: %w", f.Document.ID, err)
