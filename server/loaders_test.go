@@ -1,0 +1,222 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/server"
+)
+
+// countingStore counts calls per store method.
+type countingStore struct {
+	graph.Store
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func newCountingStore(st graph.Store) *countingStore {
+	return &countingStore{Store: st, calls: map[string]int{}}
+}
+
+func (s *countingStore) inc(m string) {
+	s.mu.Lock()
+	s.calls[m]++
+	s.mu.Unlock()
+}
+
+func (s *countingStore) reset() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.calls
+	s.calls = map[string]int{}
+	return c
+}
+
+func (s *countingStore) Entities(ctx context.Context, ids []string) ([]*graph.Entity, error) {
+	s.inc("Entities")
+	return s.Store.Entities(ctx, ids)
+}
+
+func (s *countingStore) ScanEntities(ctx context.Context, kinds []graph.Kind, after string, fn func(*graph.Entity) bool) error {
+	s.inc("ScanEntities")
+	return s.Store.ScanEntities(ctx, kinds, after, fn)
+}
+
+func (s *countingStore) RelationsOf(ctx context.Context, ids []string, f graph.RelationFilter) (map[string][]*graph.Relation, error) {
+	s.inc("RelationsOf")
+	return s.Store.RelationsOf(ctx, ids, f)
+}
+
+func (s *countingStore) Relations(ctx context.Context, ids []string) ([]*graph.Relation, error) {
+	s.inc("Relations")
+	return s.Store.Relations(ctx, ids)
+}
+
+func (s *countingStore) ScanRelations(ctx context.Context, fn func(*graph.Relation) bool) error {
+	s.inc("ScanRelations")
+	return s.Store.ScanRelations(ctx, fn)
+}
+
+func (s *countingStore) Neighbors(ctx context.Context, ids []string, f graph.RelationFilter) (map[string][]string, error) {
+	s.inc("Neighbors")
+	return s.Store.Neighbors(ctx, ids, f)
+}
+
+func (s *countingStore) Stats(ctx context.Context) (graph.Stats, error) {
+	s.inc("Stats")
+	return s.Store.Stats(ctx)
+}
+
+func (s *countingStore) Generation(ctx context.Context) (int64, error) {
+	s.inc("Generation")
+	return s.Store.Generation(ctx)
+}
+
+func (s *countingStore) Documents(ctx context.Context) ([]graph.Document, error) {
+	s.inc("Documents")
+	return s.Store.Documents(ctx)
+}
+
+func (s *countingStore) DocumentText(ctx context.Context, id string) (string, error) {
+	s.inc("DocumentText")
+	return s.Store.DocumentText(ctx, id)
+}
+
+func (s *countingStore) LookupName(ctx context.Context, name string) ([]string, error) {
+	s.inc("LookupName")
+	return s.Store.LookupName(ctx, name)
+}
+
+// companies stores n companies, each co-building the zone with the fixture's
+// institutions, so each has relations and partners.
+func companies(t testing.TB, st graph.Store, n int) {
+	t.Helper()
+	facts := graph.DocumentFacts{Document: graph.Document{ID: "doc/companies", Title: "companies", Text: testText}}
+	for i := range n {
+		id := fmt.Sprintf("co/c%03d", i)
+		e := ev(t, qCoBuild)
+		e.Document = facts.Document.ID
+		facts.Entities = append(facts.Entities, graph.Entity{ID: id, Kind: graph.KindCompany, Name: fmt.Sprintf("企业%03d", i), NameEn: fmt.Sprintf("Company %d", i)})
+		facts.Relations = append(facts.Relations, graph.Relation{Subject: id, Predicate: "co_builds", Object: "place/dalinghaowan", Evidence: []graph.Evidence{e}})
+	}
+	if _, err := st.ReplaceDocument(t.Context(), facts); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoadersBoundStoreCalls: a query for N entities with their relations
+// (and both ends of each), degrees and partners makes the same small number
+// of store calls for N = 10 and N = 100.
+func TestLoadersBoundStoreCalls(t *testing.T) {
+	const q = `query($n: Int!) {
+  entities(kind: COMPANY, first: $n) {
+    nodes {
+      id name degree
+      relations(first: 5) { totalCount nodes { id from { id name } to { id name } } }
+      partners(first: 3) { strength partner { id name } via { id } }
+    }
+  }
+}`
+	totals := map[int]int{}
+	for _, n := range []int{10, 100} {
+		st := fixtureStore(t)
+		companies(t, st, n)
+		cs := newCountingStore(st)
+		// A wide batching window: the test must not depend on scheduling.
+		h := newHandler(t, cs, server.Config{LoaderWait: 100 * time.Millisecond})
+		// Warm the query service's index (built once per graph generation).
+		post(t, h, `{ stats { topConnected(first: 1) { degree } } }`, nil)
+		cs.reset()
+
+		r := post(t, h, q, map[string]any{"n": n})
+		var d struct {
+			Entities struct {
+				Nodes []struct {
+					ID        string
+					Degree    int
+					Relations struct{ TotalCount int }
+					Partners  []struct{ Partner struct{ ID string } }
+				}
+			}
+		}
+		r.decode(t, &d)
+		if len(d.Entities.Nodes) != n {
+			t.Fatalf("n=%d: got %d entities", n, len(d.Entities.Nodes))
+		}
+		for _, e := range d.Entities.Nodes {
+			if e.Degree != 1 || e.Relations.TotalCount != 1 || len(e.Partners) != 3 {
+				t.Fatalf("n=%d: %+v", n, e)
+			}
+		}
+		calls := cs.reset()
+		total := 0
+		for m, c := range calls {
+			total += c
+			// One call per loader batch and per resolver, never per entity.
+			if c > 3 {
+				t.Errorf("n=%d: %s called %d times: %v", n, m, c, calls)
+			}
+		}
+		totals[n] = total
+		t.Logf("n=%d: %d store calls %v", n, total, calls)
+	}
+	if totals[100] > totals[10] || totals[100] > 12 {
+		t.Errorf("store calls grow with N: %v", totals)
+	}
+}
+
+// faultyStore fails or panics on Stats.
+type faultyStore struct {
+	graph.Store
+	err   error
+	panic bool
+}
+
+func (s faultyStore) Stats(ctx context.Context) (graph.Stats, error) {
+	if s.panic {
+		panic("boom: internal detail pq://user:hunter2@db")
+	}
+	return graph.Stats{}, s.err
+}
+
+// TestErrorsDoNotLeak: unknown errors and panics come back as "internal
+// error" with a request ID and the INTERNAL code; store outages as
+// UNAVAILABLE; the details only go to the log.
+func TestErrorsDoNotLeak(t *testing.T) {
+	st := fixtureStore(t)
+	tests := []struct {
+		name     string
+		store    graph.Store
+		wantCode string
+	}{
+		{"unknown error", faultyStore{Store: st, err: errors.New("pq: password authentication failed for hunter2")}, server.CodeInternal},
+		{"panic", faultyStore{Store: st, panic: true}, server.CodeInternal},
+		{"store unavailable", faultyStore{Store: st, err: fmt.Errorf("dial hunter2: %w", graph.ErrUnavailable)}, server.CodeUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs strings.Builder
+			h, err := server.New(tc.store, server.Config{}, slog.New(slog.NewTextHandler(&logs, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := post(t, h, `{ stats { entities } }`, nil, "X-Request-ID: req-leak-1")
+			if r.code() != tc.wantCode || strings.Contains(r.Body, "hunter2") {
+				t.Fatalf("code %q body %s", r.code(), r.Body)
+			}
+			if r.Errors[0].Extensions["requestId"] != "req-leak-1" || !strings.Contains(r.Errors[0].Message, "req-leak-1") {
+				t.Errorf("error lacks the request ID: %s", r.Body)
+			}
+			if !strings.Contains(logs.String(), "hunter2") || !strings.Contains(logs.String(), "req-leak-1") {
+				t.Errorf("the log lacks the detail and request ID:\n%s", logs.String())
+			}
+		})
+	}
+}
