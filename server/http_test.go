@@ -38,8 +38,10 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		wantAllow  string
 	}{
 		{
-			name:       "GET query, graphql-response+json accepted",
-			req:        func() *http.Request { return withAccept(httptest.NewRequest("GET", gqlGet("{ stats { entities } }"), nil), "application/graphql-response+json") },
+			name: "GET query, graphql-response+json accepted",
+			req: func() *http.Request {
+				return withAccept(httptest.NewRequest("GET", gqlGet("{ stats { entities } }"), nil), "application/graphql-response+json")
+			},
 			wantStatus: 200, wantType: "application/graphql-response+json",
 		},
 		{
@@ -69,8 +71,10 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			wantStatus: 400, wantType: "application/graphql-response+json", wantCode: "GRAPHQL_VALIDATION_FAILED",
 		},
 		{
-			name:       "validation error: 200 with application/json",
-			req:        func() *http.Request { return withAccept(httptest.NewRequest("GET", gqlGet("{ nope }"), nil), "application/json") },
+			name: "validation error: 200 with application/json",
+			req: func() *http.Request {
+				return withAccept(httptest.NewRequest("GET", gqlGet("{ nope }"), nil), "application/json")
+			},
 			wantStatus: 200, wantType: "application/json", wantCode: "GRAPHQL_VALIDATION_FAILED",
 		},
 		{
@@ -81,8 +85,10 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			wantStatus: 400, wantCode: "GRAPHQL_PARSE_FAILED",
 		},
 		{
-			name:       "bad variables JSON is 400",
-			req:        func() *http.Request { return httptest.NewRequest("GET", gqlGet("{ stats { entities } }")+"&variables=%7Bnope", nil) },
+			name: "bad variables JSON is 400",
+			req: func() *http.Request {
+				return httptest.NewRequest("GET", gqlGet("{ stats { entities } }")+"&variables=%7Bnope", nil)
+			},
 			wantStatus: 400, wantCode: server.CodeBadRequest,
 		},
 		{
