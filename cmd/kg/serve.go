@@ -7,10 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/server"
 )
 
 // Seed modes of kg serve.
@@ -29,6 +32,7 @@ type serveConfig struct {
 	Seed            string
 	AdminToken      string // env KG_ADMIN_TOKEN only: never on the command line
 	ShutdownTimeout time.Duration
+	Server          server.Config
 }
 
 func parseServe(args []string, e env) (serveConfig, error) {
@@ -41,10 +45,32 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	c.Log.register(fs, e)
 	fs.StringVar(&c.Seed, "seed", seedAuto, "seed the store before serving: auto (only when it holds no document), always, never")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
+	cors := envOr(e, "KG_CORS_ORIGINS", "")
+	fs.StringVar(&cors, "cors-origins", cors, "comma-separated origins allowed to call /graphql from a browser, * for any (env KG_CORS_ORIGINS)")
+	rate := 0.0
+	if v := envOr(e, "KG_RATE_LIMIT", ""); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return c, fmt.Errorf("KG_RATE_LIMIT: %w", err)
+		}
+		rate = r
+	}
+	fs.Float64Var(&rate, "rate-limit", rate, "requests per second per client on /graphql and /export; 0 = unlimited (env KG_RATE_LIMIT)")
+	fs.BoolVar(&c.Server.DisableIntrospection, "no-introspection", false, "turn GraphQL introspection off (the playground needs it)")
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
 	c.AdminToken = e.getenv("KG_ADMIN_TOKEN")
+	c.Server.AdminToken = c.AdminToken
+	c.Server.RateLimit = rate
+	if rate < 0 {
+		return c, fmt.Errorf("--rate-limit must not be negative")
+	}
+	for _, o := range strings.Split(cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.Server.CORSOrigins = append(c.Server.CORSOrigins, o)
+		}
+	}
 	c.Data.resolve()
 	if c.Seed != seedAuto && c.Seed != seedAlways && c.Seed != seedNever {
 		return c, fmt.Errorf("--seed: want auto, always or never, got %q", c.Seed)
@@ -70,12 +96,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer closeStore(context.WithoutCancel(ctx), st, log)
 
-	app, err := newHandler(st, c, log)
+	app, err := server.New(st, c.Server, log)
 	if err != nil {
-		return err
+		return fmt.Errorf("server: %w", err)
 	}
-	ready := &readiness{store: st}
-	srv := newHTTPServer(c.Addr, ready.gate(app))
+	ready := &readiness{}
+	srv := server.NewHTTPServer(c.Addr, ready.gate(app), c.Server)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -139,64 +165,22 @@ func shutdown(srv *http.Server, timeout time.Duration, log *slog.Logger) error {
 	return nil
 }
 
-// readiness answers /livez and /readyz itself and holds every other request
-// back (503) until the store is seeded.
+// readiness holds requests back (503) until the store is seeded; /livez
+// always passes through. Once seeded, everything (including /readyz, which
+// then pings the store) is the server's.
 type readiness struct {
-	store  interface{ Ping(context.Context) error }
 	seeded atomic.Bool
 }
 
 func (r *readiness) gate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		switch req.URL.Path {
-		case "/livez":
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			fmt.Fprintln(w, "ok")
-			return
-		case "/readyz":
-			r.readyz(w, req)
+		if r.seeded.Load() || req.URL.Path == "/livez" {
+			next.ServeHTTP(w, req)
 			return
 		}
-		if !r.seeded.Load() {
-			w.Header().Set("Retry-After", "1")
-			http.Error(w, "seeding the store, try again shortly", http.StatusServiceUnavailable)
-			return
-		}
-		next.ServeHTTP(w, req)
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, `{"status":"unavailable","reason":"seeding the store"}`)
 	})
-}
-
-func (r *readiness) readyz(w http.ResponseWriter, req *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if !r.seeded.Load() {
-		http.Error(w, "not ready: seeding", http.StatusServiceUnavailable)
-		return
-	}
-	ctx, cancel := context.WithTimeout(req.Context(), 2*time.Second)
-	defer cancel()
-	if err := r.store.Ping(ctx); err != nil {
-		http.Error(w, "not ready: store unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	fmt.Fprintln(w, "ready")
-}
-
-// newHandler builds the application handler.
-// TODO(server): replace with server.New(st, server.Config{...}, log) when
-// package server lands; until then only /livez and /readyz are served.
-func newHandler(_ graph.Store, _ serveConfig, _ *slog.Logger) (http.Handler, error) {
-	return http.NotFoundHandler(), nil
-}
-
-// newHTTPServer returns a server with timeouts.
-// TODO(server): replace with server.NewHTTPServer when it lands.
-func newHTTPServer(addr string, h http.Handler) *http.Server {
-	return &http.Server{
-		Addr:              addr,
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
 }
