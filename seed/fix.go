@@ -44,16 +44,15 @@ func Fix(dataDir string) (*Report, error) {
 
 // wanted is what one evidence item's start, end and section should be.
 type wanted struct {
-	ev             *EvidenceSpec
-	start, end     int
-	section        string
-	setStart       bool // start must be written (missing or wrong)
-	setEnd         bool
-	setSection     bool
-	startOld       string
-	endOld         string
-	sectionOld     string
-	ambiguousOrBad bool
+	ev         *EvidenceSpec
+	start, end int
+	section    string
+	setStart   bool // start must be written (missing or wrong)
+	setEnd     bool
+	setSection bool
+	startOld   string
+	endOld     string
+	sectionOld string
 }
 
 func (ds *Dataset) fix() ([]Correction, []Problem, error) {
