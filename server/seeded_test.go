@@ -82,7 +82,9 @@ func TestSeeded(t *testing.T) {
 
 	t.Run("search 交大 finds 上海交通大学 first", func(t *testing.T) {
 		r := post(t, h, `{ search(text: "交大") { entity { id name } } }`, nil)
-		var d struct{ Search []struct{ Entity struct{ ID, Name string } } }
+		var d struct {
+			Search []struct{ Entity struct{ ID, Name string } }
+		}
 		r.decode(t, &d)
 		if len(d.Search) == 0 || d.Search[0].Entity.ID != "org/sjtu" || d.Search[0].Entity.Name != "上海交通大学" {
 			t.Errorf("search = %+v", d.Search)
@@ -94,7 +96,9 @@ func TestSeeded(t *testing.T) {
 		r := post(t, h, `query($id: ID!) { entity(id: $id) { relations(first: 100) { nodes { from { id } to { id } } } } }`, map[string]any{"id": from})
 		var rels struct {
 			Entity struct {
-				Relations struct{ Nodes []struct{ From, To struct{ ID string } } }
+				Relations struct {
+					Nodes []struct{ From, To struct{ ID string } }
+				}
 			}
 		}
 		r.decode(t, &rels)
