@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
@@ -16,8 +19,23 @@ import (
 // 1e6 quads.
 //
 //	go test ./graph/query -run '^$' -bench . -benchmem
+//	QUERY_BENCH_SIZES=2000,50000 go test ./graph/query -run '^$' -bench .
 
-var benchSizes = []int{2000}
+var benchSizes = func() []int {
+	env := os.Getenv("QUERY_BENCH_SIZES")
+	if env == "" {
+		return []int{2000}
+	}
+	var sizes []int
+	for _, f := range strings.Split(env, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 10 {
+			panic(fmt.Sprintf("QUERY_BENCH_SIZES: bad size %q", f))
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
+}()
 
 // synthFacts is a random graph of n entities and 3n relations.
 func synthFacts(n int) graph.DocumentFacts {

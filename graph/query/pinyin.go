@@ -76,7 +76,7 @@ type pyMatcher struct {
 }
 
 func (m *pyMatcher) match(syl [][]string, q string) (matchKind, bool) {
-	if len(syl) == 0 || q == "" || !canStart(syl, q[0]) {
+	if len(syl) == 0 || q == "" {
 		return 0, false
 	}
 	m.syl, m.q = syl, q
@@ -103,17 +103,26 @@ func (m *pyMatcher) match(syl [][]string, q string) (matchKind, bool) {
 	return 0, false
 }
 
-// canStart reports whether some rune's syllable starts with c: a cheap
-// test that rules out most names.
-func canStart(syl [][]string, c byte) bool {
+// startMask is the set of bytes the syllables of syl start with (a–z and
+// 0–9 as bits 0–35): a name can only be typed by a query starting with one.
+func startMask(syl [][]string) uint64 {
+	var m uint64
 	for _, ss := range syl {
 		for _, s := range ss {
-			if s[0] == c {
-				return true
-			}
+			m |= byteBit(s[0])
 		}
 	}
-	return false
+	return m
+}
+
+func byteBit(c byte) uint64 {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return 1 << (c - 'a')
+	case c >= '0' && c <= '9':
+		return 1 << (26 + c - '0')
+	}
+	return 0
 }
 
 func (m *pyMatcher) step(i, j int, full bool) bool {

@@ -47,6 +47,7 @@ type searchKey struct {
 	norm    string     // normalize(text)
 	compact string     // norm without spaces
 	syl     [][]string // pinyin syllables; nil if text has no Han rune
+	starts  uint64     // startMask(syl)
 }
 
 // entityKeys lists an entity's names in preference order: name, aliases,
@@ -64,7 +65,8 @@ func entityKeys(e *graph.Entity, py *pinyinCache) []searchKey {
 			continue
 		}
 		seen[n] = true
-		keys = append(keys, searchKey{text: t, norm: n, compact: compact(n), syl: py.syllables(n)})
+		syl := py.syllables(n)
+		keys = append(keys, searchKey{text: t, norm: n, compact: compact(n), syl: syl, starts: startMask(syl)})
 	}
 	return keys
 }
@@ -139,7 +141,7 @@ func (q query) score(k *searchKey, m *pyMatcher) (float64, string) {
 	if n := runeLen(form); n >= 2 && 2*n >= q.runes && strings.Contains(q.form, form) {
 		return scoreContained, "substring"
 	}
-	if q.pinyin != "" && k.syl != nil {
+	if q.pinyin != "" && k.starts&byteBit(q.pinyin[0]) != 0 {
 		if kind, ok := m.match(k.syl, q.pinyin); ok {
 			switch kind {
 			case matchExact:
@@ -200,7 +202,7 @@ func (s *Service) Search(ctx context.Context, text string, kinds []graph.Kind, f
 			}
 		}
 		if best.score > 0 {
-			best.degree = snap.degree[en.id]
+			best.degree = en.degree
 			cands = append(cands, best)
 		}
 	}

@@ -38,9 +38,10 @@ type snapshot struct {
 // entry is what the snapshot keeps of an entity: enough to search, filter
 // by kind and rank, not the full entity (that is read on demand).
 type entry struct {
-	id   string
-	kind graph.Kind
-	keys []searchKey
+	id     string
+	kind   graph.Kind
+	keys   []searchKey
+	degree int // == snapshot.degree[id], kept here for the search loop
 }
 
 // pair is one partnership between a and b (a < b).
@@ -161,6 +162,7 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 
 	snap.ranked = make([]string, 0, len(snap.order))
 	for _, en := range snap.order {
+		en.degree = snap.degree[en.id]
 		snap.ranked = append(snap.ranked, en.id)
 	}
 	slices.SortStableFunc(snap.ranked, func(x, y string) int {
