@@ -288,7 +288,7 @@ func TestStoreCallsBounded(t *testing.T) {
 // TestPathsRandomGraphsMatchOracle compares Paths with the oracle on random
 // graphs, where many equal-length paths and odd meeting points occur.
 func TestPathsRandomGraphsMatchOracle(t *testing.T) {
-	for seed := range uint64(4) {
+	for seed := range uint64(3) {
 		rng := rand.New(rand.NewPCG(seed, 42))
 		f := graph.DocumentFacts{Document: graph.Document{ID: fixtureDoc}}
 		const n = 30
@@ -305,6 +305,9 @@ func TestPathsRandomGraphsMatchOracle(t *testing.T) {
 			f.Relations = append(f.Relations, graph.Relation{Subject: fmt.Sprintf("x/%02d", a), Predicate: "supports", Object: fmt.Sprintf("x/%02d", b), Evidence: evOther})
 		}
 		for _, b := range backends {
+			if b.name == "bbolt" && seed > 0 {
+				continue // slow; one graph is enough to check the disk backend
+			}
 			t.Run(fmt.Sprintf("%s/seed%d", b.name, seed), func(t *testing.T) {
 				st := b.open(t, f)
 				svc := New(st, testLogger(t))
