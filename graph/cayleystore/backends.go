@@ -36,6 +36,11 @@ const (
 	BackendPostgres = "postgres"
 )
 
+// initialMmapSize is bbolt's first memory map: address space, not file
+// size. Big enough that creating a store (createValueBuckets) and modest
+// graphs never remap, which costs a walk over every open bucket.
+const initialMmapSize = 64 << 20
+
 // Defaults.
 const (
 	DefaultPath        = "./data/kg.db"
@@ -99,7 +104,7 @@ func openBbolt(cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
 		}
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout})
+	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: timeout, InitialMmapSize: initialMmapSize})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("cayleystore: bbolt %s: %w (waited %s for its lock): %w", path, graph.ErrLocked, timeout, err)
 	}
@@ -107,7 +112,13 @@ func openBbolt(cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
 	}
 	skv := &sharedTxKV{KV: hbolt.New(db)}
-	if err := kv.Init(skv, nil); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+	switch err := kv.Init(skv, nil); {
+	case err == nil:
+		if err := createValueBuckets(db); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("cayleystore: bbolt %s: init: %w", path, err)
+		}
+	case !errors.Is(err, cgraph.ErrDatabaseExists):
 		db.Close()
 		return nil, fmt.Errorf("cayleystore: bbolt %s: init: %w", path, err)
 	}
@@ -137,6 +148,28 @@ func openBbolt(cfg Config) (*Store, error) {
 		return err
 	}
 	return s, nil
+}
+
+// createValueBuckets creates, in a new store, the 2×65536 buckets Cayley's
+// kv store shards node values and reference counts into ("v" and "n" and
+// two bytes of the value hash), as its "upfront" option does. Without them
+// the first large write creates them inside its one transaction, where
+// bbolt's in-memory root node makes each creation move all the others:
+// loading 1e5 quads took 3× longer. Created in key order (which "upfront"
+// does not), they cost one cheap transaction and ~16 MB of file.
+func createValueBuckets(db *bolt.DB) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		for _, prefix := range []byte{'n', 'v'} {
+			for i := range 256 {
+				for j := range 256 {
+					if _, err := tx.CreateBucketIfNotExists([]byte{prefix, byte(i), byte(j)}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // sharedTxKV lets several Cayley ApplyDeltas calls run inside one bbolt
@@ -226,5 +259,10 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 		shared:  true,
 		ping:    db.PingContext,
 		onClose: db.Close,
+		countQuads: func(ctx context.Context) (int64, error) {
+			var n int64
+			err := db.QueryRowContext(ctx, `SELECT count(*) FROM quads`).Scan(&n)
+			return n, err
+		},
 	}, nil
 }

@@ -142,6 +142,7 @@ func TestPostgresSharedDatabase(t *testing.T) {
 	if g2 != g1+2*rounds {
 		t.Errorf("generation %d after %d writes from %d; want %d", g2, 2*rounds, g1, g1+2*rounds)
 	}
+	var quads []int64
 	for _, s := range []*Store{a, b} {
 		st, err := s.Stats(ctx)
 		if err != nil {
@@ -150,5 +151,9 @@ func TestPostgresSharedDatabase(t *testing.T) {
 		if st.Entities != 3+2*rounds || st.Documents != 3 {
 			t.Errorf("stats after concurrent writes: %+v", st)
 		}
+		quads = append(quads, st.Quads)
+	}
+	if quads[0] != quads[1] {
+		t.Errorf("replicas count %d and %d quads", quads[0], quads[1])
 	}
 }

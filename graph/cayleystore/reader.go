@@ -3,7 +3,6 @@ package cayleystore
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/iterator"
-	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/quad"
 
 	"github.com/minhang-kg/kg/graph"
@@ -506,7 +504,7 @@ func (r *reader) documentIDs() ([]string, error) {
 	return ids, err
 }
 
-// stats counts what is stored.
+// stats counts what is stored, but for Quads (see Store.quadCount).
 func (r *reader) stats() (graph.Stats, error) {
 	st := graph.Stats{ByKind: map[graph.Kind]int{}, ByPredicate: map[string]int{}}
 	kinds, err := r.kindsByEntity()
@@ -533,14 +531,6 @@ func (r *reader) stats() (graph.Stats, error) {
 		return st, err
 	}
 	st.Documents = len(docs)
-	cs, err := r.qs.Stats(r.ctx, true)
-	if errors.Is(err, kv.ErrNoBucket) { // a kv store nothing was written to yet
-		return st, nil
-	}
-	if err != nil {
-		return st, err
-	}
-	st.Quads = cs.Quads.Value
 	return st, nil
 }
 

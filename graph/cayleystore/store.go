@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/quad"
 
 	"github.com/minhang-kg/kg/graph"
@@ -33,9 +34,12 @@ type Store struct {
 	qs      cgraph.QuadStore
 	log     *slog.Logger
 	// shared: other processes may write the same backend (PostgreSQL).
-	shared  bool
-	ping    func(ctx context.Context) error
-	onClose func() error
+	shared bool
+	ping   func(ctx context.Context) error
+	// countQuads, when set, counts quads (PostgreSQL: Cayley caches its
+	// count and misses other processes' writes).
+	countQuads func(ctx context.Context) (int64, error)
+	onClose    func() error
 	// inTx, when set, runs several ApplyDeltas calls as one transaction
 	// (bbolt; see sharedTxKV).
 	inTx func(run func() error) error
@@ -336,7 +340,24 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	}
 	defer s.mu.RUnlock()
 	st, err := s.reader(ctx).stats()
+	if err == nil {
+		st.Quads, err = s.quadCount(ctx)
+	}
 	return st, s.wrap("stats", err)
+}
+
+// quadCount counts every stored quad.
+func (s *Store) quadCount(ctx context.Context) (int64, error) {
+	if s.countQuads != nil {
+		return s.countQuads(ctx)
+	}
+	// Cayley's memstore and kv counts are exact whatever the flag, which
+	// only makes kv count nodes by a full scan.
+	cs, err := s.qs.Stats(ctx, false)
+	if errors.Is(err, kv.ErrNoBucket) { // a kv store nothing was written to yet
+		return 0, nil
+	}
+	return cs.Quads.Value, err
 }
 
 // Generation implements graph.Store.

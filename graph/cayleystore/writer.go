@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -426,14 +428,21 @@ func diff(cur, want quadSet) (del, add []quad.Quad, ch graph.Change) {
 	return del, add, ch
 }
 
-// sortQuads orders quads by their N-Quads form, so writes are
+// sortQuads orders quads by their N-Quads form, so writes and exports are
 // deterministic.
 func sortQuads(qs []quad.Quad) []quad.Quad {
-	keys := make(map[quad.Quad]string, len(qs))
-	for _, q := range qs {
-		keys[q] = q.NQuad()
+	type keyed struct {
+		key string
+		q   quad.Quad
 	}
-	sort.Slice(qs, func(i, j int) bool { return keys[qs[i]] < keys[qs[j]] })
+	ks := make([]keyed, len(qs))
+	for i, q := range qs {
+		ks[i] = keyed{q.NQuad(), q}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i := range ks {
+		qs[i] = ks[i].q
+	}
 	return qs
 }
 
