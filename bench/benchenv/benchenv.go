@@ -120,6 +120,28 @@ type Sample struct {
 	Names []string    // names to look up (Chinese, English, alias)
 }
 
+// SampleOf draws a deterministic sample from entity IDs (sorted), the best
+// connected ones (hubs) and names of entities.
+func SampleOf(ids, hubs, names []string) Sample {
+	r := rand.New(rand.NewSource(42))
+	var s Sample
+	s.Hubs = hubs
+	for i := 0; i < 64; i++ {
+		if i%8 == 7 && len(hubs) > 0 {
+			s.IDs = append(s.IDs, hubs[r.Intn(len(hubs))])
+		} else {
+			s.IDs = append(s.IDs, ids[r.Intn(len(ids))])
+		}
+	}
+	for i := 0; i < 32; i++ {
+		s.Pairs = append(s.Pairs, [2]string{ids[r.Intn(len(ids))], ids[r.Intn(len(ids))]})
+	}
+	for i := 0; i < 32 && len(names) > 0; i++ {
+		s.Names = append(s.Names, names[r.Intn(len(names))])
+	}
+	return s
+}
+
 // NewSample draws a deterministic sample of f.
 func NewSample(f graph.DocumentFacts) Sample {
 	deg := map[string]int{}
