@@ -156,4 +156,16 @@ func TestPostgresSharedDatabase(t *testing.T) {
 	if quads[0] != quads[1] {
 		t.Errorf("replicas count %d and %d quads", quads[0], quads[1])
 	}
+	// b has just counted; a write through a must show in b's count.
+	if _, err := a.ReplaceDocument(ctx, doc("doc/two", 2)); err != nil {
+		t.Fatal(err)
+	}
+	sa, errA := a.Stats(ctx)
+	sb, errB := b.Stats(ctx)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if sb.Quads != sa.Quads || sb.Quads <= quads[1] || sb.Entities != sa.Entities {
+		t.Errorf("after a's write: a counts %d quads/%d entities, b %d/%d (before: %d quads)", sa.Quads, sa.Entities, sb.Quads, sb.Entities, quads[1])
+	}
 }
