@@ -31,7 +31,9 @@ var Queries = []Query{
 	{Name: "entities", Share: 10, Text: `query Entities($first: Int) { entities(first: $first) { totalCount pageInfo { hasNextPage endCursor } nodes { id kind name nameEn } } }`,
 		Vars: func(benchenv.Sample, int) map[string]any { return map[string]any{"first": 20} }},
 	{Name: "search", Share: 15, Text: `query Search($text: String!) { search(text: $text, first: 10) { score matched match entity { id kind name nameEn } } }`,
-		Vars: func(s benchenv.Sample, i int) map[string]any { return map[string]any{"text": searchText(s.Names[i%len(s.Names)])} }},
+		Vars: func(s benchenv.Sample, i int) map[string]any {
+			return map[string]any{"text": searchText(s.Names[i%len(s.Names)])}
+		}},
 	{Name: "partners", Share: 10, Text: `query Partners($id: ID!) { partners(id: $id, first: 20) { strength partner { id name } via { id name } } }`,
 		Vars: func(s benchenv.Sample, i int) map[string]any { return map[string]any{"id": s.IDs[i%len(s.IDs)]} }},
 	{Name: "partnerships", Share: 5, Text: `query Partnerships { partnerships(first: 20) { totalCount nodes { strength a { id name } b { id name } } } }`,
