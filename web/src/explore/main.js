@@ -251,7 +251,16 @@ function runLayout({ incremental = false } = {}) {
     numIter: n > 1000 ? 1200 : 2500,
     packComponents: true,
   });
-  const done = new Promise((resolve) => layoutRun.one('layoutstop', resolve));
+  const done = new Promise((resolve) =>
+    layoutRun.one('layoutstop', () => {
+      // A handful of nodes would otherwise be blown up to fill the view.
+      if (cy.zoom() > 1.4) {
+        cy.zoom(1.4);
+        cy.center(cy.elements(':visible'));
+      }
+      resolve();
+    }),
+  );
   layoutRun.run();
   return done;
 }

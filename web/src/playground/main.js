@@ -63,7 +63,11 @@ function Playground() {
       { className: 'pg-main' },
       h(GraphiQL, {
         fetcher,
-        defaultTabs: EXAMPLES.map((ex) => ({ query: ex.query })),
+        // A query from the URL opens first, beside the examples.
+        defaultTabs: [
+          ...(initialQuery ? [{ query: initialQuery, variables: initialVariables }] : []),
+          ...EXAMPLES.map((ex) => ({ query: ex.query })),
+        ],
         query,
         variables,
         defaultEditorToolsVisibility: Boolean(variables),
