@@ -33,6 +33,7 @@ type serveConfig struct {
 	AdminToken      string // env KG_ADMIN_TOKEN only: never on the command line
 	ShutdownTimeout time.Duration
 	Server          server.Config
+	Index           indexConfig // in-memory read index (cmd/kg/index.go)
 }
 
 func parseServe(args []string, e env) (serveConfig, error) {
@@ -57,6 +58,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	fs.Float64Var(&rate, "rate-limit", rate, "requests per second per client on /graphql and /export; 0 = unlimited (env KG_RATE_LIMIT)")
 	fs.BoolVar(&c.Server.DisableIntrospection, "no-introspection", false, "turn GraphQL introspection off (the playground needs it)")
+	c.Index.register(fs, e)
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
 	}
@@ -92,6 +94,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	log := c.Log.logger(e.stderr)
 	st, err := c.Store.open(ctx, log, false)
 	if err != nil {
+		return err
+	}
+	if st, err = c.Index.wrap(ctx, st, log); err != nil {
 		return err
 	}
 	defer closeStore(context.WithoutCancel(ctx), st, log)
