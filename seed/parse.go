@@ -41,6 +41,21 @@ type DocumentSpec struct {
 	Files      []*FactFile
 	lines      map[string]int // field -> line in document.yaml
 	outline    *Outline
+	files      files
+}
+
+// CoverageIgnore reads the document folder's coverage ignore file
+// (CoverageIgnoreFile); none when there is no such file.
+func (d *DocumentSpec) CoverageIgnore() ([]CoverageIgnore, error) {
+	p := d.files.join(d.Dir, CoverageIgnoreFile)
+	data, err := d.files.readFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("coverage ignore file: %w", err)
+	}
+	return ParseCoverageIgnore(p, data)
 }
 
 // Outline returns the heading outline of the document's source text.
@@ -178,7 +193,7 @@ func parseDocument(fl files, dir string) (*DocumentSpec, []Problem) {
 		return nil, []Problem{{File: docPath, Code: CodeIO, Msg: err.Error()}}
 	}
 	y := &yfile{name: docPath}
-	doc := &DocumentSpec{Dir: dir, File: docPath, lines: map[string]int{}}
+	doc := &DocumentSpec{Dir: dir, File: docPath, lines: map[string]int{}, files: fl}
 	if body := y.parseYAML(data); body != nil {
 		if fields, ok := y.mapping(body, "", "id", "title", "titleEn", "source"); ok {
 			for k, f := range fields {
@@ -209,9 +224,9 @@ func parseDocument(fl files, dir string) (*DocumentSpec, []Problem) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		// coverage-ignore.yaml (CoverageIgnoreFile) excuses source phrases
-		// from kg check --coverage; it holds no facts.
-		if e.IsDir() || name == DocumentFile || name == "coverage-ignore.yaml" || strings.HasPrefix(name, ".") {
+		// CoverageIgnoreFile excuses source phrases from kg check
+		// --coverage; it holds no facts.
+		if e.IsDir() || name == DocumentFile || name == CoverageIgnoreFile || strings.HasPrefix(name, ".") {
 			continue
 		}
 		p := fl.join(dir, name)

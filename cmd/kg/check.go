@@ -55,29 +55,59 @@ func runCheck(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.Data.describe(), err)
 	}
+	var coverage []seed.CoverageReport
+	if c.Coverage {
+		if coverage, err = coverageOf(ds); err != nil {
+			return err
+		}
+	}
 	if c.JSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		out := struct {
+			*seed.Report
+			Coverage []seed.CoverageReport `json:"coverage,omitempty"`
+		}{rep, coverage}
+		if err := enc.Encode(out); err != nil {
 			return err
 		}
-	} else if err := rep.WriteText(e.stdout); err != nil {
-		return err
-	}
-	if c.Coverage {
-		if err := writeCoverage(ctx, ds, e); err != nil {
+	} else {
+		for _, cr := range coverage {
+			if err := cr.Write(e.stdout); err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout)
+		}
+		if err := rep.WriteText(e.stdout); err != nil {
 			return err
 		}
 	}
-	if !rep.OK() {
+	ok := rep.OK()
+	for _, cr := range coverage {
+		ok = ok && cr.OK()
+	}
+	if !ok {
 		return errProblems
 	}
 	return nil
 }
 
-// writeCoverage reports how much of each source text the dataset covers.
-func writeCoverage(_ context.Context, _ *seed.Dataset, _ env) error {
-	return fmt.Errorf("--coverage is not available yet: seed.Coverage has not landed")
+// coverageOf reports, per document, which phrases of the source text no
+// fact accounts for (seed.Coverage), honouring each document folder's
+// coverage ignore file.
+func coverageOf(ds *seed.Dataset) ([]seed.CoverageReport, error) {
+	var out []seed.CoverageReport
+	for _, d := range ds.Documents {
+		if d.Text == "" {
+			continue // unreadable source: reported by the check
+		}
+		ignore, err := d.CoverageIgnore()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, seed.Coverage(d.Text, d.Facts(), ignore))
+	}
+	return out, nil
 }
 
 // openDataset parses the configured dataset (on disk or embedded).

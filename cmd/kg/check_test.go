@@ -77,3 +77,29 @@ func TestCheckFixThroughBinary(t *testing.T) {
 		t.Fatalf("after --fix: exit %d\n%s", r.code, r.stdout)
 	}
 }
+
+func TestCheckCoverage(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, testdata(t, "valid"), filepath.Join(root, "data"))
+	copyTree(t, testdata(t, "source"), filepath.Join(root, "source"))
+	data := filepath.Join(root, "data")
+
+	r := kg(t, "", "check", "--coverage", "--data", data)
+	if r.code != exitProblems || !strings.Contains(r.stdout, `missed: line 2: docno "测委〔2025〕1号"`) || !strings.Contains(r.stdout, "ok: no problems") {
+		t.Fatalf("coverage of the valid fixture: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	ignore := filepath.Join(data, "small", "coverage-ignore.yaml")
+	writeFile(t, ignore, "ignore:\n  - text: 测委〔2025〕1号\n    line: 2\n    reason: the notice's own number; the test dataset does not model the notice\n")
+	if r := kg(t, "", "check", "--coverage", "--data", data); r.code != exitOK || !strings.Contains(r.stdout, "coverage ok") {
+		t.Fatalf("with the ignore file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := kg(t, "", "check", "--coverage", "--json", "--data", data); r.code != exitOK || !strings.Contains(r.stdout, `"coverage": [`) {
+		t.Fatalf("--json: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	writeFile(t, ignore, "ignore:\n  - text: 测委〔2025〕1号\n    reason: \"\"\n")
+	if r := kg(t, "", "check", "--coverage", "--data", data); r.code != exitError || !strings.Contains(r.stderr, "coverage-ignore.yaml:2") {
+		t.Fatalf("a bad ignore file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
