@@ -48,6 +48,8 @@ type searchKey struct {
 	compact string     // norm without spaces
 	syl     [][]string // pinyin syllables; nil if text has no Han rune
 	starts  uint64     // startMask(syl)
+	// runes in norm and in compact
+	normRunes, compactRunes int
 }
 
 // entityKeys lists an entity's names in preference order: name, aliases,
@@ -66,7 +68,9 @@ func entityKeys(e *graph.Entity, py *pinyinCache) []searchKey {
 		}
 		seen[n] = true
 		syl := py.syllables(n)
-		keys = append(keys, searchKey{text: t, norm: n, compact: compact(n), syl: syl, starts: startMask(syl)})
+		c := compact(n)
+		keys = append(keys, searchKey{text: t, norm: n, compact: c, syl: syl, starts: startMask(syl),
+			normRunes: runeLen(n), compactRunes: runeLen(c)})
 	}
 	return keys
 }
@@ -119,9 +123,9 @@ func isASCIIAlnum(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <=
 
 // score returns how well q matches k, or 0. m is scratch space for pinyin.
 func (q query) score(k *searchKey, m *pyMatcher) (float64, string) {
-	form := k.norm
+	form, formRunes := k.norm, k.normRunes
 	if q.han {
-		form = k.compact
+		form, formRunes = k.compact, k.compactRunes
 	}
 	switch {
 	case form == q.form:
@@ -138,7 +142,7 @@ func (q query) score(k *searchKey, m *pyMatcher) (float64, string) {
 	// The name occurs in the query ("上海交通大学闵行校区" finds 上海交通大学),
 	// when the name is not too short to mean anything: two runes or more and
 	// at least half of the query.
-	if n := runeLen(form); n >= 2 && 2*n >= q.runes && strings.Contains(q.form, form) {
+	if formRunes >= 2 && 2*formRunes >= q.runes && strings.Contains(q.form, form) {
 		return scoreContained, "substring"
 	}
 	if q.pinyin != "" && k.starts&byteBit(q.pinyin[0]) != 0 {
