@@ -29,12 +29,12 @@ const (
 	CodeUnavailable  = "UNAVAILABLE"
 	CodeInternal     = "INTERNAL"
 	// Transport-level errors (no GraphQL execution).
-	CodeBadRequest    = "BAD_REQUEST"
-	CodeBodyTooLarge  = "REQUEST_TOO_LARGE"
-	CodeRateLimited   = "RATE_LIMITED"
-	CodeMethod        = "METHOD_NOT_ALLOWED"
-	CodeMediaType     = "UNSUPPORTED_MEDIA_TYPE"
-	CodeNotAcceptable = "NOT_ACCEPTABLE"
+	CodeBadRequest   = "BAD_REQUEST"
+	CodeBodyTooLarge = "REQUEST_TOO_LARGE"
+	CodeRateLimited  = "RATE_LIMITED"
+	CodeMethod       = "METHOD_NOT_ALLOWED"
+	CodeMediaType    = "UNSUPPORTED_MEDIA_TYPE"
+	CodeCrossOrigin  = "CROSS_ORIGIN_FORBIDDEN"
 )
 
 // errPanic marks a recovered panic (the panic value is logged, never shown).

@@ -225,4 +225,32 @@ func TestCORS(t *testing.T) {
 	if got := other.Header.Get("Access-Control-Allow-Origin"); got != "" {
 		t.Errorf("other origin got Access-Control-Allow-Origin %q", got)
 	}
+
+	// Cross-origin POSTs from browsers: only from the configured origin.
+	for _, tc := range []struct {
+		name, origin, site string
+		wantStatus         int
+	}{
+		{"configured origin", "https://viz.example", "cross-site", 200},
+		{"other origin", "https://evil.example", "cross-site", 403},
+		{"same origin", "", "same-origin", 200},
+		{"not a browser", "", "", 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var hd []string
+			if tc.origin != "" {
+				hd = append(hd, "Origin: "+tc.origin)
+			}
+			if tc.site != "" {
+				hd = append(hd, "Sec-Fetch-Site: "+tc.site)
+			}
+			r := post(t, h, `{ stats { entities } }`, nil, hd...)
+			if r.Status != tc.wantStatus {
+				t.Errorf("status %d, want %d: %s", r.Status, tc.wantStatus, r.Body)
+			}
+			if tc.wantStatus == 403 && r.code() != server.CodeCrossOrigin {
+				t.Errorf("code %q", r.code())
+			}
+		})
+	}
 }
