@@ -98,6 +98,10 @@ func newQuery(text string) query {
 	return q
 }
 
+// minContainedRunes is the length from which a name found inside a longer
+// query always counts.
+const minContainedRunes = 4
+
 // minInWordRunes is the shortest Latin query matched inside a word: "ai"
 // should not find "Shanghai".
 const minInWordRunes = 4
@@ -140,9 +144,10 @@ func (q query) score(k *searchKey, m *pyMatcher) (float64, string) {
 		return scoreInWord, "substring"
 	}
 	// The name occurs in the query ("上海交通大学闵行校区" finds 上海交通大学),
-	// when the name is not too short to mean anything: two runes or more and
-	// at least half of the query.
-	if formRunes >= 2 && 2*formRunes >= q.runes && strings.Contains(q.form, form) {
+	// when the name is not too short to mean anything: four runes or more,
+	// or two or more and at least half of the query (so that 闵行 does not
+	// match every long query about Minhang).
+	if formRunes >= 2 && (formRunes >= minContainedRunes || 2*formRunes >= q.runes) && strings.Contains(q.form, form) {
 		return scoreContained, "substring"
 	}
 	if q.pinyin != "" && k.starts&byteBit(q.pinyin[0]) != 0 {
