@@ -51,11 +51,17 @@ type result struct {
 // code.
 func kg(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return kgEnv(t, dir, nil, args...)
+}
+
+// kgEnv is kg with extra KEY=value environment variables.
+func kgEnv(t *testing.T, dir string, extra []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, kgBin, args...)
 	cmd.Dir = dir
-	cmd.Env = cleanEnv()
+	cmd.Env = append(cleanEnv(), extra...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
