@@ -40,9 +40,11 @@ func (r *queryResolver) Entities(ctx context.Context, kind *graph.Kind, kinds []
 	if err != nil {
 		return nil, err
 	}
-	total, err := r.countEntities(ctx, ks)
-	if err != nil {
-		return nil, err
+	total := 0
+	if selects(ctx, "totalCount") { // counting may scan the store
+		if total, err = r.countEntities(ctx, ks); err != nil {
+			return nil, err
+		}
 	}
 	return entityConnection(page, more, total), nil
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/graph/query"
 	"github.com/minhang-kg/kg/resolvers/model"
@@ -26,6 +28,11 @@ func (r *Resolver) scanEntities(ctx context.Context, kinds []graph.Kind, after s
 		return page[:n], true, nil
 	}
 	return page, false, nil
+}
+
+// selects reports whether the current field's selection asks for the field.
+func selects(ctx context.Context, field string) bool {
+	return slices.Contains(graphql.CollectAllFields(ctx), field)
 }
 
 // countEntities counts the entities of the kinds (all when none).

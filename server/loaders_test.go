@@ -113,7 +113,7 @@ func companies(t testing.TB, st graph.Store, n int) {
 
 // TestLoadersBoundStoreCalls: a query for N entities with their relations
 // (and both ends of each), degrees and partners makes a small number of
-// store calls that does not grow with N: about 7 (one per loader batch and
+// store calls that does not grow with N: about 6 (one per loader batch and
 // per root resolver) for N = 10 and N = 100, where one call per entity would
 // make hundreds. The bound leaves room for a batch split by a slow scheduler
 // (e.g. under -race on a busy machine).
