@@ -267,11 +267,15 @@ func verifyRewrite(f *FactFile, out []byte, ws []wanted) error {
 // byte offsets.
 type sourceMap struct {
 	data       []byte
-	lineStarts []int // byte offset of each line
+	lineStarts []int  // byte offset of each line
+	eol        string // the file's line ending, for inserted lines
 }
 
 func newSourceMap(data []byte) *sourceMap {
-	m := &sourceMap{data: data, lineStarts: []int{0}}
+	m := &sourceMap{data: data, lineStarts: []int{0}, eol: "\n"}
+	if bytes.Contains(data, []byte("\r\n")) {
+		m.eol = "\r\n"
+	}
 	for i, c := range data {
 		if c == '\n' {
 			m.lineStarts = append(m.lineStarts, i+1)
@@ -394,12 +398,9 @@ func (m *sourceMap) insertAfter(mv *ast.MappingValueNode, text string) (edit, er
 	if last < len(m.lineStarts) {
 		at = m.lineStarts[last]
 	}
-	ins := indent + text + "\n"
+	ins := indent + text + m.eol
 	if at == len(m.data) && len(m.data) > 0 && m.data[len(m.data)-1] != '\n' {
-		ins = "\n" + indent + text
-	}
-	if lineEnd := m.lineText(last); strings.HasSuffix(lineEnd, "\r") {
-		ins = strings.TrimSuffix(ins, "\n") + "\r\n"
+		ins = m.eol + indent + text
 	}
 	return edit{at: at, ins: ins}, nil
 }

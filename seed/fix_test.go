@@ -102,6 +102,16 @@ func TestFixSnippets(t *testing.T) {
 			want: "      - quote: 上海交大牵头建设测试实验室\n        start: 177\n        end: 190\n        section: 二、（一）\n\n        # comment about the note\n        note: n\n",
 		},
 		{
+			name: "multi-line literal quote",
+			in:   "      - quote: |-\n          测试委员会工作总结\n          2024年\n        note: spans two lines\n",
+			want: "      - quote: |-\n          测试委员会工作总结\n          2024年\n        start: 56\n        end: 71\n        section: 总述\n        note: spans two lines\n",
+		},
+		{
+			name: "double-quoted quote with an escape",
+			in:   "      - quote: \"测试委员会工作总结\\n2024年\"\n",
+			want: "      - quote: \"测试委员会工作总结\\n2024年\"\n        start: 56\n        end: 71\n        section: 总述\n",
+		},
+		{
 			name:     "ambiguous quote is left alone and reported",
 			in:       "      - quote: 测试实验室正式启动运营\n",
 			want:     "      - quote: 测试实验室正式启动运营\n",
@@ -166,5 +176,26 @@ func TestFixEmbeddedIsReadOnly(t *testing.T) {
 	}
 	if _, _, err := ds.fix(); err == nil {
 		t.Fatal("fix of the embedded dataset succeeded")
+	}
+}
+
+func TestFixKeepsCRLF(t *testing.T) {
+	in := "entities:\r\n  - id: org/a\r\n    kind: LAB\r\n    name: 甲\r\n    evidence:\r\n      - quote: 上海交大牵头建设测试实验室\r\n      - quote: 测试委员会与上海交大签订战略合作协议\r\n"
+	want := "entities:\r\n  - id: org/a\r\n    kind: LAB\r\n    name: 甲\r\n    evidence:\r\n      - quote: 上海交大牵头建设测试实验室\r\n        start: 177\r\n        end: 190\r\n        section: 二、（一）\r\n" +
+		"      - quote: 测试委员会与上海交大签订战略合作协议\r\n        start: 158\r\n        end: 176\r\n        section: 二、（一）\r\n"
+	dir := smallDataset(t, map[string]string{"x.yaml": in})
+	rep, err := Fix(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "small", "x.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("after --fix:\n%q\nwant:\n%q", got, want)
+	}
+	if !rep.OK() {
+		t.Errorf("problems:\n%s", text(rep))
 	}
 }
