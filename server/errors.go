@@ -70,9 +70,11 @@ func (p presenter) present(ctx context.Context, err error) *gqlerror.Error {
 	var queryArgErr *query.ArgError
 	switch {
 	case errors.As(cause, &argErr):
+		out.Message = argErr.Error() // without the wrapping context
 		setCode(out, CodeBadUserInput)
 		out.Extensions["argument"] = argErr.Arg
 	case errors.As(cause, &queryArgErr):
+		out.Message = "argument " + queryArgErr.Error()
 		setCode(out, CodeBadUserInput)
 		out.Extensions["argument"] = queryArgErr.Arg
 	case errors.Is(cause, graph.ErrInvalid):
