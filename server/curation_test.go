@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,20 @@ func TestCuration(t *testing.T) {
 		t.Errorf("upserted = %+v", up.UpsertEntity)
 	}
 
+	// Upserting an entity of a source document: the curated names win, the
+	// aliases are merged.
+	r = post(t, h, `mutation { upsertEntity(input: {id: "org/ecnu", kind: INSTITUTION, name: "华东师范大学", nameEn: "ECNU (curated)", aliases: ["华师大"]}) { nameEn aliases } }`, nil, auth)
+	var merged struct {
+		UpsertEntity struct {
+			NameEn  string
+			Aliases []string
+		}
+	}
+	r.decode(t, &merged)
+	if merged.UpsertEntity.NameEn != "ECNU (curated)" || !slices.Contains(merged.UpsertEntity.Aliases, "华师大") || !slices.Contains(merged.UpsertEntity.Aliases, "华东师大") {
+		t.Errorf("merged entity = %+v", merged.UpsertEntity)
+	}
+
 	// Input errors name the argument.
 	bad := []struct {
 		name  string
@@ -177,6 +192,7 @@ func TestCuration(t *testing.T) {
 	}
 	wantActions := []string{
 		"removeRelation " + urlRel.AddRelation.ID,
+		"upsertEntity org/ecnu",
 		"upsertEntity org/zizhu",
 		"addRelation " + urlRel.AddRelation.ID,
 		"addRelation " + rel.ID,
@@ -184,7 +200,7 @@ func TestCuration(t *testing.T) {
 	if strings.Join(actions, "\n") != strings.Join(wantActions, "\n") {
 		t.Errorf("audit actions:\n%s\nwant:\n%s", strings.Join(actions, "\n"), strings.Join(wantActions, "\n"))
 	}
-	if !strings.Contains(audit.AuditLog[3].Detail, qCoBuild) {
-		t.Errorf("audit detail %s lacks the input", audit.AuditLog[3].Detail)
+	if !strings.Contains(audit.AuditLog[4].Detail, qCoBuild) {
+		t.Errorf("audit detail %s lacks the input", audit.AuditLog[4].Detail)
 	}
 }
