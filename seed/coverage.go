@@ -40,6 +40,10 @@ import (
 //   - CandidateDocNo: an official document number, issuer + 〔YYYY〕N号.
 //   - CandidateNumber: a number directly followed by one of NumberUnits,
 //     optionally with 余/多 in between (1000余家).
+//   - CandidateItem: each item of an enumeration closed by 等 (包括节卡、飒智等6个
+//     智能机器人制造企业 gives 节卡 and 飒智) — how the summary names the
+//     members of groups it counts. Items are separated by 、; the first one
+//     starts where a name would (same delimiters and stop words).
 //   - CandidateQuoted: the text inside “…” — in this genre the way brands,
 //     programmes and short names are marked (“科创金融集市”), but also
 //     slogans (“硬家底”), which the ignore file then explains.
@@ -49,12 +53,13 @@ import (
 //
 //   - An entity is "at" a paragraph when it has evidence citing the
 //     paragraph or is at either end of a relation whose evidence cites it.
-//   - A name, title, document number or quoted text is covered when it equals
+//   - A name, title, document number, list item or quoted text is covered
+//     when it equals
 //     the name or an alias of any entity of the document (a later mention of
 //     an entity defined elsewhere is covered), or is contained in the name or
 //     an alias of an entity at the paragraph (a shorter span of a longer
 //     name, e.g. 2024年青少年科创大赛 of 首届《大国小匠》2024年青少年科创大赛),
-//     or (document numbers and quoted texts) is contained in an attribute
+//     or (document numbers, list items and quoted texts) is contained in an attribute
 //     value of any entity. The entity reported is the exact match, else the
 //     one with the shortest name or alias containing the candidate. Entities are global to the document:
 //     a later mention of an entity defined elsewhere is covered.
@@ -128,7 +133,7 @@ func Coverage(text string, facts graph.DocumentFacts, ignore []CoverageIgnore) C
 			switch c.Kind {
 			case CandidateNumber:
 				c.CoveredBy = covNumberCoveredBy(c, at, byID)
-			case CandidateDocNo, CandidateQuoted:
+			case CandidateDocNo, CandidateQuoted, CandidateItem:
 				c.CoveredBy = covNameCoveredBy(c.Text, names, at)
 				if c.CoveredBy == "" {
 					c.CoveredBy = covAttrCoveredBy(c.Text, facts.Entities)
@@ -249,6 +254,7 @@ const (
 	CandidateDocNo  CandidateKind = "docno"  // 闵府办发〔2024〕33号
 	CandidateNumber CandidateKind = "number" // 266.18亿元
 	CandidateQuoted CandidateKind = "quoted" // the text inside “…”: brands, programmes, titles (or slogans)
+	CandidateItem   CandidateKind = "item"   // an item of an enumeration closed by 等 (节卡、飒智等)
 )
 
 // NameSuffixes end the names the coverage check looks for.
@@ -406,7 +412,7 @@ var covStopWords = []string{
 	"加速", "加快", "提升", "聚力", "成立", "启动", "建立", "建设", "建成", "举办", "承办", "主办", "打造", "支持", "共建", "推进", "推动",
 	"落地", "揭牌", "发起", "引进", "鼓励", "申报", "获评", "获得", "开展", "布局", "培育", "完成", "优化",
 	"加强", "做好", "组建", "依托", "入选", "参加", "参与", "包括", "围绕", "设立", "出台", "印发", "签订",
-	"牵头", "各类", "其中", "获", "在", "与", "和", "及", "等", "的", "为", "将", "已", "于", "以", "了",
+	"牵头", "配合", "会同", "各类", "其中", "获", "在", "与", "和", "及", "等", "的", "为", "将", "已", "于", "以", "了",
 }
 
 // covDelims end a name when read backwards.
@@ -461,19 +467,42 @@ func covFindCandidates(ln string, base, line int) []Candidate {
 			break
 		}
 	}
+	// Enumerations closed by 等: 包括节卡、飒智等6个…, 与中国老龄事业基金会等多家机构.
+	for k, r := range rs {
+		if r != '等' || k > 0 && strings.ContainsRune(covNumerals, rs[k-1]) ||
+			k+1 < len(rs) && strings.ContainsRune("级奖同于待", rs[k+1]) {
+			continue // 一等奖, 等级, 等同, 等于, 等待: not an enumeration
+		}
+		for end := k; end > 0; {
+			start := covNameStart(rs, end)
+			if end-start < 2 {
+				break
+			}
+			add(CandidateItem, start, end)
+			if start == 0 || rs[start-1] != '、' {
+				break
+			}
+			end = start - 1
+		}
+	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Start < out[b].Start })
-	// A quoted text that is exactly a name or title candidate is reported once.
+	// A span found by several patterns is reported once, by the most
+	// specific: name or title, then document number, list item, quoted text.
+	rank := map[CandidateKind]int{CandidateName: 0, CandidateTitle: 0, CandidateDocNo: 1, CandidateItem: 2, CandidateQuoted: 3, CandidateNumber: 0}
 	type span struct{ s, e int }
-	named := map[span]bool{}
+	best := map[span]int{}
 	for _, c := range out {
-		if c.Kind == CandidateName || c.Kind == CandidateTitle {
-			named[span{c.Start, c.End}] = true
+		sp := span{c.Start, c.End}
+		if r, ok := best[sp]; !ok || rank[c.Kind] < r {
+			best[sp] = rank[c.Kind]
 		}
 	}
 	kept := out[:0]
 	for _, c := range out {
-		if c.Kind != CandidateQuoted || !named[span{c.Start, c.End}] {
+		sp := span{c.Start, c.End}
+		if r, ok := best[sp]; ok && r == rank[c.Kind] {
 			kept = append(kept, c)
+			best[sp] = -1 // report the span once
 		}
 	}
 	return kept

@@ -47,6 +47,11 @@ func TestFindCoverageCandidates(t *testing.T) {
 			{CandidateName, "长三角合作联盟"}, {CandidateNumber, "5个"}, {CandidateName, "产业联盟"}}},
 		{"suffix used as a modifier", "鼓励各类平台企业申报，创新平台体系初步形成", nil},
 		{"too short before the suffix", "建设新中心", nil},
+		{"enumeration closed by 等", "首批落地项目包括节卡、飒智等6个企业，与中国老龄事业基金会等多家机构，获一等奖", []cand{
+			{CandidateItem, "节卡"}, {CandidateItem, "飒智"}, {CandidateNumber, "6个"}, {CandidateName, "中国老龄事业基金会"}}},
+		{"enumeration of names and quoted texts", "相继成立甲乙产业联盟、“丙丁”机器人联盟等，会同市财政局、市科委等研究", []cand{
+			{CandidateName, "甲乙产业联盟"}, {CandidateName, "“丙丁”机器人联盟"}, {CandidateQuoted, "丙丁"},
+			{CandidateItem, "市财政局"}, {CandidateItem, "市科委"}}},
 		{"longest suffix, 大学 inside 大学生", "与中国老龄事业基金会签订协议，举办中国国际大学生创新大赛", []cand{
 			{CandidateName, "中国老龄事业基金会"}, {CandidateName, "中国国际大学生创新大赛"}}},
 		{"quoted texts", "深化“科创金融集市”品牌，做实科技“硬家底”", []cand{
