@@ -29,6 +29,7 @@ const (
 	CodeSection        = "section"         // section missing or wrong
 	CodeAmbiguousQuote = "ambiguous-quote" // --fix: the quote occurs more than once
 	CodeSelfRelation   = "self-relation"   // subject == object
+	CodeConvention     = "convention"      // a dataset convention of ARCHITECTURE.md is broken
 )
 
 // Problem is one thing wrong with the dataset, located in a file.

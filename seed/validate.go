@@ -141,8 +141,20 @@ func (v *validator) facts(d *DocumentSpec, known map[string]bool) {
 	if d.Text != "" {
 		outline = d.Outline()
 	}
+	measured := map[string]bool{} // subjects of measures relations
+	for _, f := range d.Files {
+		for _, r := range f.Relations {
+			if r.Predicate == "measures" {
+				measured[r.Subject] = true
+			}
+		}
+	}
 	for _, f := range d.Files {
 		for _, e := range f.Entities {
+			if graph.Kind(e.Kind) == graph.KindIndicator && e.ID != "" && !measured[e.ID] {
+				v.add(f.Name, e.Line, e.Path, CodeConvention,
+					"indicator %s has no measures relation to what it is about (ARCHITECTURE.md, Dataset format)", e.ID)
+			}
 			sum.Entities++
 			sum.Evidence += len(e.Evidence)
 			v.entity(d, f, e, entities)

@@ -185,6 +185,12 @@ func TestCheckSnippets(t *testing.T) {
 			contains: "out of range",
 		},
 		{
+			name:     "an indicator needs a measures relation",
+			yaml:     "entities:\n  - id: ind/a\n    kind: INDICATOR\n    name: 甲\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 2, CodeConvention}},
+			contains: "indicator ind/a has no measures relation",
+		},
+		{
 			name: "the document entity must be a DOCUMENT",
 			yaml: "entities:\n  - id: doc/small\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\n",
 			want: []loc{{"x.yaml", 3, CodeUnknownKind}},
