@@ -90,12 +90,12 @@ func (p presenter) present(ctx context.Context, err error) *gqlerror.Error {
 		out.Message = "the request was cancelled"
 		setCode(out, CodeCancelled)
 	case errors.Is(cause, graph.ErrUnavailable), errors.Is(cause, graph.ErrClosed), errors.Is(cause, graph.ErrLocked):
-		p.log.ErrorContext(ctx, "store unavailable", "request_id", reqID, "path", gqlErr.Path.String(), "err", cause)
+		p.log.ErrorContext(ctx, "store unavailable", "path", gqlErr.Path.String(), "err", cause)
 		out.Message = fmt.Sprintf("the graph store is unavailable (request %s)", reqID)
 		setCode(out, CodeUnavailable)
 	default:
 		if !errors.Is(cause, errPanic) { // panics are logged by recoverFunc
-			p.log.ErrorContext(ctx, "internal error", "request_id", reqID, "path", gqlErr.Path.String(), "err", cause)
+			p.log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", cause)
 		}
 		out.Message = fmt.Sprintf("internal error (request %s)", reqID)
 		setCode(out, CodeInternal)
@@ -120,7 +120,7 @@ func (p presenter) count(e *gqlerror.Error) {
 
 // recover turns a resolver panic into an error; the stack is logged.
 func (p presenter) recover(ctx context.Context, v any) error {
-	p.log.ErrorContext(ctx, "panic in resolver", "request_id", requestID(ctx), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	p.log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 	if p.metrics != nil {
 		p.metrics.panics.Inc()
 	}

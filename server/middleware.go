@@ -111,7 +111,7 @@ func observe(next http.Handler, handlerName func(*http.Request) string, m *metri
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.ErrorContext(r.Context(), "panic in handler", "request_id", id, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				log.ErrorContext(r.Context(), "panic in handler", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					writeError(sw, r, http.StatusInternalServerError, CodeInternal, "internal error (request "+id+")")
 				}
@@ -125,7 +125,7 @@ func observe(next http.Handler, handlerName func(*http.Request) string, m *metri
 			m.httpRequests.WithLabelValues(name, strconv.Itoa(status)).Inc()
 			m.httpDuration.WithLabelValues(name).Observe(d.Seconds())
 			attrs := []any{
-				"request_id", id, "method", r.Method, "path", r.URL.Path, "status", status,
+				"method", r.Method, "path", r.URL.Path, "status", status,
 				"bytes", sw.bytes, "duration_ms", float64(d.Microseconds()) / 1000, "client", info.client,
 			}
 			if op := info.op(); op != "" {
@@ -234,4 +234,24 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg st
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// requestIDHandler adds the request ID of the context to every record
+// logged with a *Context method, whoever logs it (server, resolvers, query
+// service, export handler).
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if id := requestID(ctx); id != "" {
+		r.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
 }

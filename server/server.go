@@ -39,9 +39,10 @@ func New(store graph.Store, cfg Config, log *slog.Logger) (http.Handler, error) 
 	cfg = cfg.withDefaults()
 	m := newMetrics(cfg.Version)
 	st := instrumentedStore{Store: store, errs: m.storeErrors}
-	log = log.With("component", "server")
+	log = slog.New(requestIDHandler{log.Handler()})
 
-	res := resolvers.New(st, query.New(st, log), log, resolvers.Options{LoaderWait: cfg.LoaderWait})
+	res := resolvers.New(st, query.New(st, log), log.With("component", "resolvers"), resolvers.Options{LoaderWait: cfg.LoaderWait})
+	log = log.With("component", "server")
 	gql := newGraphQL(res.Schema(), cfg, m, log)
 
 	var limited func(http.Handler) http.Handler = func(h http.Handler) http.Handler { return h }
@@ -158,7 +159,7 @@ func (o operationMetrics) InterceptResponse(ctx context.Context, next graphql.Re
 		}
 	}
 	if i := infoFrom(ctx); i != nil {
-		i.setOperation(name)
+		i.setOperation(strings.TrimSpace(typ + " " + name))
 	}
 	label := o.m.opNames.label(name)
 	result := "ok"
