@@ -13,7 +13,7 @@ import (
 func complexity() generated.ComplexityRoot {
 	var c generated.ComplexityRoot
 
-	c.Query.Entities = func(child int, _ *graph.Kind, _ []graph.Kind, first *int, _ *string) int {
+	c.Query.Entities = func(child int, _ *graph.Kind, _ []graph.Kind, _ *model.AttributeFilter, first *int, _ *string) int {
 		return list(child, first, 20)
 	}
 	c.Query.Search = func(child int, _ string, _ []graph.Kind, first *int) int { return list(child, first, 10) }

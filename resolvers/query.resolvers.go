@@ -26,7 +26,7 @@ func (r *queryResolver) Relation(ctx context.Context, id string) (*graph.Relatio
 	return rels[0], nil
 }
 
-func (r *queryResolver) Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, first *int, after *string) (*model.EntityConnection, error) {
+func (r *queryResolver) Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, first *int, after *string) (*model.EntityConnection, error) {
 	n, err := pageSize("first", first, 20)
 	if err != nil {
 		return nil, err
@@ -35,14 +35,18 @@ func (r *queryResolver) Entities(ctx context.Context, kind *graph.Kind, kinds []
 	if err != nil {
 		return nil, err
 	}
+	match, err := attributeMatcher(attribute)
+	if err != nil {
+		return nil, err
+	}
 	ks := kindsArg(kind, kinds)
-	page, more, err := r.scanEntities(ctx, ks, afterID, n)
+	page, more, err := r.scanEntities(ctx, ks, match, afterID, n)
 	if err != nil {
 		return nil, err
 	}
 	total := 0
 	if selects(ctx, "totalCount") { // counting may scan the store
-		if total, err = r.countEntities(ctx, ks); err != nil {
+		if total, err = r.countEntities(ctx, ks, match); err != nil {
 			return nil, err
 		}
 	}

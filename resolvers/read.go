@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -13,12 +14,14 @@ import (
 	"github.com/minhang-kg/kg/resolvers/model"
 )
 
-// scanEntities returns up to n entities of the kinds after the ID, and
-// whether there are more.
-func (r *Resolver) scanEntities(ctx context.Context, kinds []graph.Kind, after string, n int) ([]*graph.Entity, bool, error) {
+// scanEntities returns up to n entities of the kinds, matching match (nil:
+// all), after the ID, and whether there are more.
+func (r *Resolver) scanEntities(ctx context.Context, kinds []graph.Kind, match func(*graph.Entity) bool, after string, n int) ([]*graph.Entity, bool, error) {
 	page := make([]*graph.Entity, 0, n+1)
 	err := r.store.ScanEntities(ctx, kinds, after, func(e *graph.Entity) bool {
-		page = append(page, e)
+		if match == nil || match(e) {
+			page = append(page, e)
+		}
 		return len(page) <= n
 	})
 	if err != nil {
@@ -35,8 +38,22 @@ func selects(ctx context.Context, field string) bool {
 	return slices.Contains(graphql.CollectAllFields(ctx), field)
 }
 
-// countEntities counts the entities of the kinds (all when none).
-func (r *Resolver) countEntities(ctx context.Context, kinds []graph.Kind) (int, error) {
+// countEntities counts the entities of the kinds (all when none) matching
+// match: from the store's counts, or by a scan when match is set.
+func (r *Resolver) countEntities(ctx context.Context, kinds []graph.Kind, match func(*graph.Entity) bool) (int, error) {
+	if match != nil {
+		total := 0
+		err := r.store.ScanEntities(ctx, kinds, "", func(e *graph.Entity) bool {
+			if match(e) {
+				total++
+			}
+			return true
+		})
+		if err != nil {
+			return 0, fmt.Errorf("count entities: %w", err)
+		}
+		return total, nil
+	}
 	st, err := r.store.Stats(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count entities: %w", err)
@@ -51,6 +68,30 @@ func (r *Resolver) countEntities(ctx context.Context, kinds []graph.Kind) (int, 
 		total += st.ByKind[k]
 	}
 	return total, nil
+}
+
+// attributeMatcher returns the predicate of an attribute filter (nil for
+// none): the entity has an attribute with the key and, if a value is given,
+// that value — or, for a date, one within it (2024 matches 2024-09-13).
+func attributeMatcher(f *model.AttributeFilter) (func(*graph.Entity) bool, error) {
+	if f == nil {
+		return nil, nil
+	}
+	key := strings.TrimSpace(f.Key)
+	if key == "" {
+		return nil, argErrorf("attribute.key", "must not be empty")
+	}
+	return func(e *graph.Entity) bool {
+		for _, a := range e.Attributes {
+			if a.Key != key {
+				continue
+			}
+			if f.Value == nil || a.Value == *f.Value || (a.Type == graph.AttrDate && strings.HasPrefix(a.Value, *f.Value+"-")) {
+				return true
+			}
+		}
+		return false
+	}, nil
 }
 
 func entityConnection(page []*graph.Entity, more bool, total int) *model.EntityConnection {

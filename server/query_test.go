@@ -129,6 +129,26 @@ func TestQueries(t *testing.T) {
 			check: wantCode("BAD_USER_INPUT", "after"),
 		},
 		{
+			name:  "entities by attribute: date within a year, key only, no match",
+			query: `{ y: entities(attribute: {key: "year", value: "2024"}) { totalCount nodes { id } } k: entities(kind: INDICATOR, attribute: {key: "change"}) { totalCount } n: entities(attribute: {key: "year", value: "2023"}) { totalCount nodes { id } } }`,
+			check: func(t *testing.T, r gqlResponse) {
+				type conn struct {
+					TotalCount int
+					Nodes      []struct{ ID string }
+				}
+				var d struct{ Y, K, N conn }
+				r.decode(t, &d)
+				if d.Y.TotalCount != 1 || len(d.Y.Nodes) != 1 || d.Y.Nodes[0].ID != "ind/rd-intensity" || d.K.TotalCount != 1 || d.N.TotalCount != 0 || len(d.N.Nodes) != 0 {
+					t.Errorf("got %+v", d)
+				}
+			},
+		},
+		{
+			name:  "attribute filter without key is BAD_USER_INPUT",
+			query: `{ entities(attribute: {key: " "}) { totalCount } }`,
+			check: wantCode("BAD_USER_INPUT", "attribute.key"),
+		},
+		{
 			name:  "search 交大 finds 上海交通大学 first",
 			query: `{ search(text: "交大") { entity { id name } score matched match } }`,
 			check: func(t *testing.T, r gqlResponse) {

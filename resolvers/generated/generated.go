@@ -186,7 +186,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AuditLog     func(childComplexity int, first *int) int
 		Documents    func(childComplexity int) int
-		Entities     func(childComplexity int, kind *graph.Kind, kinds []graph.Kind, first *int, after *string) int
+		Entities     func(childComplexity int, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, first *int, after *string) int
 		Entity       func(childComplexity int, id string) int
 		Indicators   func(childComplexity int, first *int) int
 		Partners     func(childComplexity int, id string, first *int) int
@@ -331,7 +331,7 @@ type PathResolver interface {
 type QueryResolver interface {
 	Entity(ctx context.Context, id string) (*graph.Entity, error)
 	Relation(ctx context.Context, id string) (*graph.Relation, error)
-	Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, first *int, after *string) (*model.EntityConnection, error)
+	Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, first *int, after *string) (*model.EntityConnection, error)
 	Search(ctx context.Context, text string, kinds []graph.Kind, first *int) ([]*model.SearchHit, error)
 	Partners(ctx context.Context, id string, first *int) ([]*model.Partnership, error)
 	Partnerships(ctx context.Context, kinds []graph.Kind, first *int, after *string) (*model.PartnershipConnection, error)
@@ -945,7 +945,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Entities(childComplexity, args["kind"].(*graph.Kind), args["kinds"].([]graph.Kind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Entities(childComplexity, args["kind"].(*graph.Kind), args["kinds"].([]graph.Kind), args["attribute"].(*model.AttributeFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -1347,6 +1347,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AttributeFilter", ec.unmarshalInputAttributeFilter),
 			graphql.NewInputUnmarshaler("AttributeInput", ec.unmarshalInputAttributeInput),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
@@ -1851,10 +1852,11 @@ type Query {
   relation(id: ID!): Relation
 
   """
-  Entities ordered by ID, optionally of one kind (or several, with ` + "`" + `kinds` + "`" + `).
-  ` + "`" + `first` + "`" + ` is at most 100; ` + "`" + `after` + "`" + ` is an ` + "`" + `endCursor` + "`" + ` of a previous page.
+  Entities ordered by ID, optionally of one kind (or several, with ` + "`" + `kinds` + "`" + `)
+  and with an attribute (e.g. {key: "founded", value: "2024"}). ` + "`" + `first` + "`" + ` is at
+  most 100; ` + "`" + `after` + "`" + ` is an ` + "`" + `endCursor` + "`" + ` of a previous page.
   """
-  entities(kind: EntityKind, kinds: [EntityKind!], first: Int = 20, after: String): EntityConnection!
+  entities(kind: EntityKind, kinds: [EntityKind!], attribute: AttributeFilter, first: Int = 20, after: String): EntityConnection!
 
   """
   Entities whose name, English name or alias matches the text (Chinese
@@ -1896,6 +1898,16 @@ type Query {
 
   "Changes made through the curation API, newest first."
   auditLog(first: Int = 50): [AuditEntry!]!
+}
+
+"""
+Selects entities by an attribute: those having the key, and when value is
+given, whose value equals it — for dates also those within it (value 2024
+matches 2024-09-13).
+"""
+input AttributeFilter {
+  key: String!
+  value: String
 }
 `, BuiltIn: false},
 }
@@ -2566,22 +2578,30 @@ func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["kinds"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "attribute",
+		func(ctx context.Context, v any) (*model.AttributeFilter, error) {
+			return ec.unmarshalOAttributeFilter2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐAttributeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attribute"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -5227,7 +5247,7 @@ func (ec *executionContext) _Query_entities(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Entities(ctx, fc.Args["kind"].(*graph.Kind), fc.Args["kinds"].([]graph.Kind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Entities(ctx, fc.Args["kind"].(*graph.Kind), fc.Args["kinds"].([]graph.Kind), fc.Args["attribute"].(*model.AttributeFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
@@ -8027,6 +8047,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputAttributeFilter(ctx context.Context, obj any) (model.AttributeFilter, error) {
+	var it model.AttributeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttributeFilter unmarshals raw into the AttributeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttributeFilter(ctx context.Context, raw any) (model.AttributeFilter, error) {
+	var out model.AttributeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttributeFilter", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputAttributeInput(ctx context.Context, obj any) (model.AttributeInput, error) {
 	var it model.AttributeInput
@@ -11130,6 +11199,14 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalOAttributeFilter2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐAttributeFilter(ctx context.Context, v any) (*model.AttributeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAttributeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOAttributeInput2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐAttributeInputᚄ(ctx context.Context, v any) ([]*model.AttributeInput, error) {

@@ -11,6 +11,14 @@ import (
 	"github.com/minhang-kg/kg/graph"
 )
 
+// Selects entities by an attribute: those having the key, and when value is
+// given, whose value equals it — for dates also those within it (value 2024
+// matches 2024-09-13).
+type AttributeFilter struct {
+	Key   string  `json:"key"`
+	Value *string `json:"value,omitempty"`
+}
+
 type AttributeInput struct {
 	Key   string          `json:"key"`
 	Value string          `json:"value"`
