@@ -254,7 +254,9 @@ func TestReadmeExamples(t *testing.T) {
 			_ = json.Unmarshal([]byte(data), &d)
 			n := 0
 			for _, a := range d.Entities.Nodes {
-				if !slices.ContainsFunc(a.Attributes, func(x struct{ Key, Value string }) bool { return x.Key == "founded" && strings.HasPrefix(x.Value, "2024") }) {
+				if !slices.ContainsFunc(a.Attributes, func(x struct{ Key, Value string }) bool {
+					return x.Key == "founded" && strings.HasPrefix(x.Value, "2024")
+				}) {
 					t.Errorf("alliance without founded 2024: %+v", a)
 				}
 				if len(a.Relations.Nodes) > 0 {
