@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql/introspection"
+
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/server"
 )
@@ -126,6 +128,11 @@ func TestLimits(t *testing.T) {
 		{
 			name:       "introspection on by default",
 			query:      `{ __schema { queryType { name } } }`,
+			wantStatus: http.StatusOK,
+		},
+		{
+			name:       "the full GraphiQL introspection query passes every default limit",
+			query:      introspection.Query,
 			wantStatus: http.StatusOK,
 		},
 		{
