@@ -64,6 +64,20 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			wantStatus: 405, wantCode: server.CodeMethod, wantAllow: "POST",
 		},
 		{
+			name: "GET picks the query of a document that also holds a mutation",
+			req: func() *http.Request {
+				return httptest.NewRequest("GET", gqlGet(`query Q { stats { entities } } mutation M { removeRelation(id: "rel/x") { id } }`)+"&operationName=Q", nil)
+			},
+			wantStatus: 200,
+		},
+		{
+			name: "GET of the mutation of such a document is 405",
+			req: func() *http.Request {
+				return httptest.NewRequest("GET", gqlGet(`query Q { stats { entities } } mutation M { removeRelation(id: "rel/x") { id } }`)+"&operationName=M", nil)
+			},
+			wantStatus: 405, wantCode: server.CodeMethod, wantAllow: "POST",
+		},
+		{
 			name: "validation error: 400 with graphql-response+json",
 			req: func() *http.Request {
 				return withAccept(httptest.NewRequest("GET", gqlGet("{ nope }"), nil), "application/graphql-response+json")
