@@ -147,7 +147,8 @@ func (q query) score(k *searchKey, m *pyMatcher) (float64, string) {
 	// when the name is not too short to mean anything: four runes or more,
 	// or two or more and at least half of the query (so that 闵行 does not
 	// match every long query about Minhang).
-	if formRunes >= 2 && (formRunes >= minContainedRunes || 2*formRunes >= q.runes) && strings.Contains(q.form, form) {
+	if formRunes >= 2 && (formRunes >= minContainedRunes || 2*formRunes >= q.runes) &&
+		(q.han && strings.Contains(q.form, form) || !q.han && containsAtWordStart(q.form, form)) {
 		return scoreContained, "substring"
 	}
 	if q.pinyin != "" && k.starts&byteBit(q.pinyin[0]) != 0 {
