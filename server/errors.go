@@ -61,6 +61,9 @@ func (p presenter) present(ctx context.Context, err error) *gqlerror.Error {
 	}
 	// A resolver error that is already a gqlerror with a code keeps it.
 	if inner, ok := errors.AsType[*gqlerror.Error](cause); ok && inner.Extensions["code"] != nil {
+		if inner.Path == nil {
+			inner.Path = gqlErr.Path
+		}
 		p.count(inner)
 		return inner
 	}
@@ -91,13 +94,13 @@ func (p presenter) present(ctx context.Context, err error) *gqlerror.Error {
 		setCode(out, CodeCancelled)
 	case errors.Is(cause, graph.ErrUnavailable), errors.Is(cause, graph.ErrClosed), errors.Is(cause, graph.ErrLocked):
 		p.log.ErrorContext(ctx, "store unavailable", "path", gqlErr.Path.String(), "err", cause)
-		out.Message = fmt.Sprintf("the graph store is unavailable (request %s)", reqID)
+		out.Message = withRequest("the graph store is unavailable", reqID)
 		setCode(out, CodeUnavailable)
 	default:
 		if !errors.Is(cause, errPanic) { // panics are logged by recoverFunc
 			p.log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", cause)
 		}
-		out.Message = fmt.Sprintf("internal error (request %s)", reqID)
+		out.Message = withRequest("internal error", reqID)
 		setCode(out, CodeInternal)
 	}
 	if reqID != "" {
@@ -125,6 +128,14 @@ func (p presenter) recover(ctx context.Context, v any) error {
 		p.metrics.panics.Inc()
 	}
 	return errPanic
+}
+
+// withRequest appends the request ID to a message, for looking up the log.
+func withRequest(msg, reqID string) string {
+	if reqID == "" {
+		return msg
+	}
+	return fmt.Sprintf("%s (request %s)", msg, reqID)
 }
 
 func setCode(e *gqlerror.Error, code string) {
