@@ -62,7 +62,8 @@ type Config struct {
 	MaxHeaderBytes    int           // default 64 KiB
 
 	// LoaderWait is the batching window of the per-request loaders.
-	// Default 5 ms.
+	// Default 1 ms (each level of nested loads waits it once; batches
+	// still hold every key of a level, see TestLoadersBoundStoreCalls).
 	LoaderWait time.Duration
 
 	// Version is reported in the kg_build_info metric. Default: the module
@@ -85,7 +86,7 @@ const (
 	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultMaxHeaderBytes    = 64 << 10
-	DefaultLoaderWait        = 5 * time.Millisecond
+	DefaultLoaderWait        = time.Millisecond
 	DefaultAdminActor        = "admin"
 )
 
