@@ -67,34 +67,54 @@ else
 	log "PostgreSQL did not start; PostgreSQL tests will skip"
 fi
 
+# Steps 3-5 all run; the failures are listed at the end.
+failed=()
+step() {
+	local name=$1
+	shift
+	log "$name"
+	if ! "$@"; then
+		log "FAILED: $name"
+		failed+=("$name")
+	fi
+}
+
 # 3. Static checks.
-log "gofmt"
-unformatted=$(gofmt -l $(find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*'))
-[ -z "$unformatted" ] || die "not gofmt-ed: $unformatted"
-log "go vet"
-go vet ./...
-log "staticcheck $STATICCHECK_VERSION"
-go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
-log "go generate (must leave no diff)"
-snapshot() { { git diff; git ls-files --others --exclude-standard; } | sha256sum; }
-if git rev-parse --git-dir >/dev/null 2>&1; then
+check_gofmt() {
+	local unformatted
+	unformatted=$(gofmt -l $(find . -name '*.go' -not -path '*/node_modules/*' -not -path './.git/*'))
+	[ -z "$unformatted" ] || { log "not gofmt-ed: $unformatted"; return 1; }
+}
+check_generate() {
+	local before
+	snapshot() { { git diff; git ls-files --others --exclude-standard; } | sha256sum; }
+	if ! git rev-parse --git-dir >/dev/null 2>&1; then
+		log "not a git checkout: go generate diff check skipped"
+		return 0
+	fi
 	before=$(snapshot)
-	go generate ./...
+	go generate ./... || return 1
 	if [ "$(snapshot)" != "$before" ]; then
 		git status --short >&2
-		die "go generate changed files: run it and commit the result"
+		log "go generate changed files: run it and commit the result"
+		return 1
 	fi
-else
-	log "not a git checkout: go generate diff check skipped"
-fi
+}
+step gofmt check_gofmt
+step "go vet" go vet ./...
+step "staticcheck $STATICCHECK_VERSION" go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
+step "go generate (must leave no diff)" check_generate
 
 # 4. Go tests.
-log "go test -race ./..."
-go test -race -count=1 ./...
+step "go test -race ./..." go test -race -count=1 ./...
 
 # 5. Browser test.
 if [ -x scripts/browser-test.sh ] && [ "${KG_TEST_SKIP_BROWSER:-}" != 1 ]; then
-	log "browser test"
-	scripts/browser-test.sh
+	step "browser test" scripts/browser-test.sh
+fi
+
+if ((${#failed[@]})); then
+	log "failed: $(printf '%s; ' "${failed[@]}")"
+	exit 1
 fi
 log "all tests passed"
