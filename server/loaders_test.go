@@ -225,3 +225,41 @@ func TestErrorsDoNotLeak(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentRequests runs queries and curation writes in parallel
+// through one handler (run with -race): loaders, metrics, the rate limiter
+// and the query service's cache are shared safely.
+func TestConcurrentRequests(t *testing.T) {
+	st := fixtureStore(t)
+	h := newHandler(t, st, server.Config{AdminToken: "tok", RateLimit: 1e6, RateBurst: 1e6})
+	queries := []string{
+		`{ entity(id: "org/sjtu") { name degree relations { nodes { from { name } to { name } } } partners { partner { name } } } }`,
+		`{ search(text: "交大") { entity { id } } }`,
+		`{ paths(from: "org/mh-stc", to: "org/ecnu") { length } }`,
+		`{ subgraph(ids: ["place/dalinghaowan"]) { nodes { id degree } } stats { entities } }`,
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 10 {
+				var r gqlResponse
+				if g == 0 {
+					r = post(t, h, `mutation($in: EntityInput!) { upsertEntity(input: $in) { id } }`,
+						map[string]any{"in": map[string]any{"id": fmt.Sprintf("org/curated-%d", i), "kind": "INSTITUTION", "name": fmt.Sprintf("机构%d", i)}},
+						"Authorization: Bearer tok")
+				} else {
+					r = post(t, h, queries[(g+i)%len(queries)], nil)
+				}
+				if r.Status != 200 || len(r.Errors) > 0 {
+					errs <- r.Body
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
