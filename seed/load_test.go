@@ -187,7 +187,9 @@ func TestOrderByDependency(t *testing.T) {
 	}
 }
 
-func TestEmbeddedDatasetParses(t *testing.T) {
+// TestEmbeddedDatasetIsValid guards `kg serve` from any directory: the
+// dataset compiled into the binary must load.
+func TestEmbeddedDatasetIsValid(t *testing.T) {
 	ds, err := Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -199,5 +201,12 @@ func TestEmbeddedDatasetParses(t *testing.T) {
 		if d.Text == "" {
 			t.Errorf("%s: source text not embedded", d.ID)
 		}
+	}
+	if rep := ds.Validate(); !rep.OK() {
+		t.Errorf("the embedded dataset has problems (run kg check):\n%s", text(rep))
+	}
+	st := memStore(t)
+	if _, err := ds.Load(context.Background(), st, discard()); err != nil {
+		t.Fatalf("loading the embedded dataset: %v", err)
 	}
 }
