@@ -51,8 +51,8 @@ func TestCacheFollowsGeneration(t *testing.T) {
 			if n := svc.builds.Load(); n != 1 {
 				t.Fatalf("%d builds without a change, want 1", n)
 			}
-			if c := st.reset(); c["ScanEntities"] != 1 || c["ScanRelations"] != 1 || c["Generation"] != 3 {
-				t.Fatalf("store calls %v, want one scan of each and a generation check per call", c)
+			if c := st.reset(); c["ScanEntities"] != 1 || c["ScanRelations"] != 1 || c["Generation"] != 3+1 {
+				t.Fatalf("store calls %v, want one scan of each and a generation check per call (and one for the build)", c)
 			}
 
 			// Another writer adds an entity that co-builds the zone.
@@ -148,6 +148,88 @@ func TestConcurrentCallsBuildOnce(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// gatedStore holds the next entity scan until release is closed, and
+// says on scanning when one has begun.
+type gatedStore struct {
+	graph.Store
+	scanning chan struct{}
+	release  chan struct{}
+	once     sync.Once
+	// running and most count concurrent scans.
+	mu            sync.Mutex
+	running, most int
+}
+
+func (g *gatedStore) ScanEntities(ctx context.Context, kinds []graph.Kind, after string, fn func(*graph.Entity) bool) error {
+	g.mu.Lock()
+	g.running++
+	g.most = max(g.most, g.running)
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		g.running--
+		g.mu.Unlock()
+	}()
+	gated := false
+	g.once.Do(func() { gated = true })
+	if gated {
+		close(g.scanning)
+		<-g.release
+	}
+	return g.Store.ScanEntities(ctx, kinds, after, fn)
+}
+
+// TestCallDuringBuildSeesEarlierWrites: a call that starts while a build is
+// running, after a write, does not get that build's (older) snapshot; it
+// waits for the next build, which starts only when the first is done.
+func TestCallDuringBuildSeesEarlierWrites(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			inner := b.open(t, fixtureFacts())
+			gs := &gatedStore{Store: inner, scanning: make(chan struct{}), release: make(chan struct{})}
+			svc := New(gs, testLogger(t))
+
+			first := make(chan error, 1)
+			go func() {
+				_, err := svc.Search(ctx, "交大", nil, 5)
+				first <- err
+			}()
+			<-gs.scanning // the first build has read the generation and is scanning
+			_, err := inner.PutFacts(ctx, graph.DocumentFacts{
+				Document: graph.Document{ID: fixtureDoc},
+				Entities: []graph.Entity{{ID: "lab/late", Kind: graph.KindLab, Name: "晚到实验室", Evidence: evOther}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			second := make(chan []SearchHit, 1)
+			go func() {
+				hits, err := svc.Search(ctx, "晚到实验室", nil, 5)
+				if err != nil {
+					t.Error(err)
+				}
+				second <- hits
+			}()
+			close(gs.release)
+			if err := <-first; err != nil {
+				t.Fatal(err)
+			}
+			if got := hitIDs(<-second); !slices.Equal(got, []string{"lab/late"}) {
+				t.Fatalf("search after the write, during the older build = %v, want [lab/late]", got)
+			}
+			if n := svc.builds.Load(); n != 2 {
+				t.Errorf("%d builds, want 2", n)
+			}
+			gs.mu.Lock()
+			defer gs.mu.Unlock()
+			if gs.most != 1 {
+				t.Errorf("%d builds ran at once, want 1", gs.most)
 			}
 		})
 	}

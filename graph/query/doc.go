@@ -7,10 +7,12 @@
 // A Service keeps derived data in an immutable snapshot: a search index over
 // every name, alias and English name (with pinyin), a degree table and the
 // partnership (joint-context) index. Every call first asks the store for
-// its Generation (one cheap call); when it differs from the snapshot's, one
-// caller rebuilds the snapshot (one entity scan and one relation scan) while
-// concurrent callers for the same generation wait for that build
-// (singleflight) instead of starting their own. Writes by another process
+// its Generation (one cheap call); when it differs from the snapshot's, the
+// snapshot is rebuilt (one entity scan and one relation scan). Builds run one
+// at a time and are shared by every caller waiting (singleflight), so a burst
+// of calls or of writes never starts a build per caller; a call never gets a
+// snapshot from a build that began before the call (it waits for the next
+// one), so a client sees its own writes. Writes by another process
 // sharing the backend change the generation too, so replicas stay current.
 //
 // # Store calls per request

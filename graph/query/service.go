@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync/atomic"
 
 	"golang.org/x/sync/singleflight"
@@ -30,8 +29,10 @@ type Service struct {
 
 	snap  atomic.Pointer[snapshot]
 	group singleflight.Group
-	// builds counts snapshot builds (for tests and logs).
-	builds atomic.Int64
+	// started counts rebuilds begun; builds counts snapshots built (for
+	// tests).
+	started atomic.Int64
+	builds  atomic.Int64
 }
 
 // New returns a Service reading from store. A nil log discards logs.
@@ -80,36 +81,65 @@ func kindSet(kinds []graph.Kind) (map[graph.Kind]bool, error) {
 	return m, nil
 }
 
-// current returns the snapshot for the store's current generation, building
-// it if needed. Concurrent callers needing the same generation share one
-// build; a caller whose ctx ends stops waiting but the build carries on for
-// the others.
+// current returns a snapshot that reflects every write completed before the
+// call, building one if the store's generation moved. Builds run one at a
+// time, shared by every caller that needs one (singleflight): a write storm
+// costs one build after another, never one per caller. A caller whose ctx
+// ends stops waiting, but the build carries on for the others.
 func (s *Service) current(ctx context.Context) (*snapshot, error) {
-	gen, err := s.store.Generation(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("query: store generation: %w", err)
-	}
-	if cur := s.snap.Load(); cur != nil && cur.gen == gen {
-		return cur, nil
-	}
-	ch := s.group.DoChan(strconv.FormatInt(gen, 10), func() (any, error) {
+	// Builds that start after this point see every write completed before
+	// the call.
+	seen := s.started.Load()
+	for {
+		gen, err := s.store.Generation(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("query: store generation: %w", err)
+		}
 		if cur := s.snap.Load(); cur != nil && cur.gen == gen {
 			return cur, nil
 		}
-		snap, err := s.build(context.WithoutCancel(ctx), gen)
-		if err != nil {
-			return nil, err
+		ch := s.group.DoChan("build", func() (any, error) {
+			return s.rebuild(context.WithoutCancel(ctx))
+		})
+		var r singleflight.Result
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("query: waiting for index build: %w", ctx.Err())
+		case r = <-ch:
 		}
-		s.snap.Store(snap)
-		return snap, nil
-	})
-	select {
-	case <-ctx.Done():
-		return nil, fmt.Errorf("query: waiting for index build: %w", ctx.Err())
-	case r := <-ch:
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.(*snapshot), nil
+		if b := r.Val.(built); b.seq > seen {
+			return b.snap, nil
+		}
+		// That build was already running when the call began, so it may
+		// miss a write the caller has seen: wait for the next one.
 	}
+}
+
+// built is the result of one rebuild: the snapshot and the build's place in
+// the order builds started.
+type built struct {
+	snap *snapshot
+	seq  int64
+}
+
+// rebuild reads the generation and builds the snapshot for it, unless the
+// current snapshot already has it. Only one runs at a time (s.group).
+func (s *Service) rebuild(ctx context.Context) (built, error) {
+	seq := s.started.Add(1)
+	gen, err := s.store.Generation(ctx)
+	if err != nil {
+		return built{}, fmt.Errorf("query: store generation: %w", err)
+	}
+	if cur := s.snap.Load(); cur != nil && cur.gen == gen {
+		return built{cur, seq}, nil
+	}
+	snap, err := s.build(ctx, gen)
+	if err != nil {
+		return built{}, err
+	}
+	s.snap.Store(snap)
+	return built{snap, seq}, nil
 }
