@@ -53,7 +53,7 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 }
 
 // withSelf returns pt seen from self: A == self, and the derived relations
-// pointing from self, as materialise(…, self) makes them.
+// pointing from self, as Partners gives them.
 func withSelf(pt Partnership, self string) Partnership {
 	if pt.A == self {
 		return pt

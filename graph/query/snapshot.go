@@ -27,7 +27,7 @@ type snapshot struct {
 	degree map[string]int // stored relations per entity
 	ranked []string       // entity IDs by degree desc, then ID
 
-	pairs   []*pair            // every partnership, in global order (see pairLess)
+	pairs   []*pair            // every partnership, in global order (see pairCmp)
 	pairsOf map[string][]*pair // entity ID → its partnerships, by strength desc then partner ID
 
 	indicators []string // INDICATOR entity IDs in source-text order
@@ -66,7 +66,7 @@ func (p *pair) other(id string) string {
 	return p.a
 }
 
-// pairLess is the global partnership order: strongest first, then by the
+// pairCmp is the global partnership order: strongest first, then by the
 // two IDs.
 func pairCmp(x, y *pair) int {
 	if c := cmp.Compare(y.strength(), x.strength()); c != 0 {
