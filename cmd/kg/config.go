@@ -50,6 +50,7 @@ func (c dataConfig) describe() string {
 type logConfig struct {
 	Format string // text or json
 	Level  slog.Level
+	envErr error // a malformed environment variable, reported by validate
 }
 
 func (c *logConfig) register(fs *flag.FlagSet, e env) {
@@ -57,12 +58,15 @@ func (c *logConfig) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&c.Format, "log-format", c.Format, "log format: text or json (env KG_LOG_FORMAT)")
 	lvl := envOr(e, "KG_LOG_LEVEL", "info")
 	if err := c.Level.UnmarshalText([]byte(lvl)); err != nil {
-		c.Level = slog.LevelInfo
+		c.envErr = fmt.Errorf("KG_LOG_LEVEL: %w", err)
 	}
 	fs.TextVar(&c.Level, "log-level", c.Level, "log level: debug, info, warn, error (env KG_LOG_LEVEL)")
 }
 
 func (c logConfig) validate() error {
+	if c.envErr != nil {
+		return c.envErr
+	}
 	if c.Format != "text" && c.Format != "json" {
 		return fmt.Errorf("--log-format: want text or json, got %q", c.Format)
 	}

@@ -23,6 +23,7 @@ type storeConfig struct {
 	Path        string
 	DSN         string
 	LockTimeout time.Duration
+	envErr      error // a malformed environment variable, reported by validate
 }
 
 func (c *storeConfig) register(fs *flag.FlagSet, e env) {
@@ -31,9 +32,11 @@ func (c *storeConfig) register(fs *flag.FlagSet, e env) {
 	c.DSN = envOr(e, "KG_DSN", "")
 	c.LockTimeout = defaultLockTimeout
 	if v := envOr(e, "KG_LOCK_TIMEOUT", ""); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			c.LockTimeout = d
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			c.envErr = fmt.Errorf("KG_LOCK_TIMEOUT: %w", err)
 		}
+		c.LockTimeout = d
 	}
 	fs.StringVar(&c.Backend, "store", c.Backend, "store backend: bbolt, memory or postgres (env KG_STORE)")
 	fs.StringVar(&c.Path, "path", c.Path, "bbolt store file (env KG_PATH)")
@@ -42,6 +45,9 @@ func (c *storeConfig) register(fs *flag.FlagSet, e env) {
 }
 
 func (c storeConfig) validate() error {
+	if c.envErr != nil {
+		return c.envErr
+	}
 	switch c.Backend {
 	case cayleystore.BackendBbolt:
 		if c.Path == "" {
