@@ -49,6 +49,8 @@ func fixtureFacts() graph.DocumentFacts {
 		{Key: "year", Value: "2024", Type: graph.AttrDate},
 		{Key: "change", Value: "同比增长9.06%"},
 	}
+	plan := ent("policy/dlhw-plan", graph.KindPolicy, "《“大零号湾”专项规划》", "Greater Neo Bay Special Plan")
+	plan.Attributes = []graph.Attribute{{Key: "docNo", Value: "闵府办发〔2024〕33号", Type: graph.AttrDocNo}}
 	rel := func(s, p, o string, e []graph.Evidence) graph.Relation {
 		return graph.Relation{Subject: s, Predicate: p, Object: o, Evidence: e}
 	}
@@ -66,7 +68,7 @@ func fixtureFacts() graph.DocumentFacts {
 			ent("place/minhang", graph.KindPlace, "闵行区", "Minhang District", "闵行"),
 			ent("event/sci-fest", graph.KindEvent, "闵行区科技节", "Minhang Science Festival"),
 			ent("co/comac", graph.KindCompany, "中国商用飞机有限责任公司", "Commercial Aircraft Corporation of China", "中国商飞", "COMAC"),
-			ent("policy/dlhw-plan", graph.KindPolicy, "《“大零号湾”专项规划》", "Greater Neo Bay Special Plan"),
+			plan,
 			ent("lab/ai-lab", graph.KindLab, "交大人工智能实验室", "SJTU AI Lab"),
 			ent("co/chain-x", graph.KindCompany, "链条科技", "Chain Tech"),
 			ent("co/island-a", graph.KindCompany, "孤岛甲公司", "Island A"),

@@ -53,11 +53,17 @@ type searchKey struct {
 }
 
 // entityKeys lists an entity's names in preference order: name, aliases,
+// official document numbers (docno attributes, e.g. 闵府办发〔2024〕33号),
 // English name.
 func entityKeys(e *graph.Entity, py *pinyinCache) []searchKey {
 	texts := make([]string, 0, 2+len(e.Aliases))
 	texts = append(texts, e.Name)
 	texts = append(texts, e.Aliases...)
+	for _, a := range e.Attributes {
+		if a.Type == graph.AttrDocNo {
+			texts = append(texts, a.Value)
+		}
+	}
 	texts = append(texts, e.NameEn)
 	keys := make([]searchKey, 0, len(texts))
 	seen := make(map[string]bool, len(texts))

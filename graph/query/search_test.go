@@ -39,6 +39,7 @@ func TestSearch(t *testing.T) {
 		{"longer names inside long queries", "闵行区科委与交大的合作项目", nil, 10, []string{"org/mh-stc"}, "substring", "闵行区科委"},
 		{"english name inside a longer query", "east china normal university library", nil, 10, []string{"org/ecnu"}, "substring", "East China Normal University"},
 		{"english name inside a word of the query does not count", "xsjtu", nil, 10, []string{}, "", ""},
+		{"official document number", "闵府办发〔2024〕33号", nil, 10, []string{"policy/dlhw-plan"}, "exact", "闵府办发〔2024〕33号"},
 		{"ties broken by ID", "island", nil, 10, []string{"co/island-a", "co/island-b"}, "prefix", "Island A"},
 		{"kinds filter", "交大", []graph.Kind{graph.KindLab}, 10, []string{"lab/ai-lab"}, "prefix", "交大人工智能实验室"},
 		{"kinds filter, several", "交大", []graph.Kind{graph.KindLab, graph.KindInstitution}, 10,
