@@ -115,7 +115,11 @@ func TestServeAndLockedStore(t *testing.T) {
 		t.Errorf("POST /graphql = %d %s", resp.StatusCode, body)
 	}
 
-	for _, cmd := range [][]string{{"stats", "--path", db}, {"seed", "--path", db, "--data", testdata(t, "valid")}} {
+	for _, cmd := range [][]string{
+		{"stats", "--path", db},
+		{"seed", "--path", db, "--data", testdata(t, "valid")},
+		{"serve", "--addr", "127.0.0.1:0", "--path", db, "--data", testdata(t, "valid")},
+	} {
 		began := time.Now()
 		r := kg(t, "", cmd...)
 		took := time.Since(began)
