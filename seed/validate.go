@@ -50,7 +50,7 @@ func Check(dataDir string) (*Report, error) {
 
 // Validate checks the whole dataset and reports every problem found.
 func (ds *Dataset) Validate() *Report {
-	v := &validator{ds: ds, rep: &Report{}}
+	v := &validator{ds: ds, rep: &Report{Documents: []DocumentSummary{}, Problems: []Problem{}}}
 	v.rep.Problems = append(v.rep.Problems, ds.problems...)
 	v.run()
 	v.rep.sort()
