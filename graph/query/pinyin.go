@@ -7,48 +7,58 @@ import (
 	"github.com/mozillazg/go-pinyin"
 )
 
-// pinyinCache maps Han runes to their toneless readings (every reading of
-// a heteronym, so that 闵行 matches "minhang" although 行 is mostly "xing").
-// It is used by one snapshot build at a time.
+// pinyinCache maps runes to the strings that type them: the toneless
+// readings of a Han rune (every reading of a heteronym, so that 闵行 matches
+// "minhang" although 行 is mostly "xing"), or the rune itself for ASCII
+// letters and digits. Each distinct rune's set is stored once in sets; names
+// keep indexes into it (4 bytes a rune instead of a slice header). It is
+// filled by one snapshot build and read-only afterwards.
 type pinyinCache struct {
 	args  pinyin.Args
-	runes map[rune][]string
+	index map[rune]int32
+	sets  [][]string
 }
 
 func newPinyinCache() *pinyinCache {
 	return &pinyinCache{
 		args:  pinyin.Args{Style: pinyin.Normal, Heteronym: true, Fallback: func(rune, pinyin.Args) []string { return nil }},
-		runes: make(map[rune][]string),
+		index: make(map[rune]int32),
 	}
 }
 
-// syllables returns, for each rune of s that can be typed, the strings
-// that type it: the pinyin readings of a Han rune (ü written both v and u),
-// or the rune itself for ASCII letters and digits. Other runes are left out.
-// It returns nil if s has no Han rune.
-func (c *pinyinCache) syllables(s string) [][]string {
+// syllables returns, for each rune of s that can be typed, the index of its
+// set in c.sets (readings of a Han rune with ü written both v and u, or the
+// rune itself for ASCII letters and digits). Other runes are left out. It
+// returns nil if s has no Han rune.
+func (c *pinyinCache) syllables(s string) []int32 {
 	if !hasHan(s) {
 		return nil
 	}
-	var out [][]string
+	var out []int32
 	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			rs, ok := c.runes[r]
-			if !ok {
+		i, ok := c.index[r]
+		if !ok {
+			var set []string
+			switch {
+			case unicode.Is(unicode.Han, r):
 				for _, p := range pinyin.SinglePinyin(r, c.args) {
-					rs = append(rs, p)
+					set = append(set, p)
 					if strings.Contains(p, "v") {
-						rs = append(rs, strings.ReplaceAll(p, "v", "u"))
+						set = append(set, strings.ReplaceAll(p, "v", "u"))
 					}
 				}
-				c.runes[r] = rs
+			case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+				set = []string{string(r)}
 			}
-			if len(rs) > 0 {
-				out = append(out, rs)
+			i = -1
+			if len(set) > 0 {
+				i = int32(len(c.sets))
+				c.sets = append(c.sets, set)
 			}
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			out = append(out, []string{string(r)})
+			c.index[r] = i
+		}
+		if i >= 0 {
+			out = append(out, i)
 		}
 	}
 	return out
@@ -60,22 +70,23 @@ func (c *pinyinCache) syllables(s string) [][]string {
 // by any prefix of its syllable. It returns the best kind of match: exact
 // (q types all of syl), prefix (from the first rune) or substring; ok is
 // false if q types no run of syl.
-func pinyinMatch(syl [][]string, q string) (kind matchKind, ok bool) {
-	var m pyMatcher
+func pinyinMatch(sets [][]string, syl []int32, q string) (kind matchKind, ok bool) {
+	m := pyMatcher{sets: sets}
 	return m.match(syl, q)
 }
 
 // pyMatcher is a memoised matcher, reusable (not concurrently) across
 // calls to save allocations.
 type pyMatcher struct {
-	syl [][]string
-	q   string
+	sets [][]string // pinyinCache.sets
+	syl  []int32
+	q    string
 	// failed[full][i*(len(q)+1)+j] records that typing q[j:] from rune i
 	// fails (with full: and ending at the last rune).
 	failed [2][]bool
 }
 
-func (m *pyMatcher) match(syl [][]string, q string) (matchKind, bool) {
+func (m *pyMatcher) match(syl []int32, q string) (matchKind, bool) {
 	if len(syl) == 0 || q == "" {
 		return 0, false
 	}
@@ -105,10 +116,10 @@ func (m *pyMatcher) match(syl [][]string, q string) (matchKind, bool) {
 
 // startMask is the set of bytes the syllables of syl start with (a–z and
 // 0–9 as bits 0–35): a name can only be typed by a query starting with one.
-func startMask(syl [][]string) uint64 {
+func startMask(sets [][]string, syl []int32) uint64 {
 	var m uint64
-	for _, ss := range syl {
-		for _, s := range ss {
+	for _, i := range syl {
+		for _, s := range sets[i] {
 			m |= byteBit(s[0])
 		}
 	}
@@ -141,7 +152,7 @@ func (m *pyMatcher) step(i, j int, full bool) bool {
 		return false
 	}
 	rest := m.q[j:]
-	for _, s := range m.syl[i] {
+	for _, s := range m.sets[m.syl[i]] {
 		if rest[0] != s[0] {
 			continue
 		}

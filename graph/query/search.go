@@ -46,7 +46,7 @@ type searchKey struct {
 	text    string     // as stored
 	norm    string     // normalize(text)
 	compact string     // norm without spaces
-	syl     [][]string // pinyin syllables; nil if text has no Han rune
+	syl     []int32    // pinyin: indexes into the snapshot's pinyin sets; nil if text has no Han rune
 	starts  uint64     // startMask(syl)
 	// runes in norm and in compact
 	normRunes, compactRunes int
@@ -75,7 +75,7 @@ func entityKeys(e *graph.Entity, py *pinyinCache) []searchKey {
 		seen[n] = true
 		syl := py.syllables(n)
 		c := compact(n)
-		keys = append(keys, searchKey{text: t, norm: n, compact: c, syl: syl, starts: startMask(syl),
+		keys = append(keys, searchKey{text: t, norm: n, compact: c, syl: syl, starts: startMask(py.sets, syl),
 			normRunes: runeLen(n), compactRunes: runeLen(c)})
 	}
 	return keys
@@ -205,7 +205,7 @@ func (s *Service) Search(ctx context.Context, text string, kinds []graph.Kind, f
 		degree  int
 	}
 	var cands []cand
-	var pm pyMatcher
+	pm := pyMatcher{sets: snap.pinyin}
 	for _, en := range snap.order {
 		if ks != nil && !ks[en.kind] {
 			continue

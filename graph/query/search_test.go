@@ -157,7 +157,7 @@ func TestPinyinMatch(t *testing.T) {
 		{"5g创新中心", "cxzx", matchSubstring},
 	}
 	for _, tc := range tests {
-		got, ok := pinyinMatch(py.syllables(normalize(tc.name)), tc.q)
+		got, ok := pinyinMatch(py.sets, py.syllables(normalize(tc.name)), tc.q)
 		if !ok {
 			got = 0
 		}

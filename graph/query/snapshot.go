@@ -32,6 +32,8 @@ type snapshot struct {
 
 	indicators []string // INDICATOR entity IDs in source-text order
 
+	pinyin [][]string // the sets searchKey.syl indexes (pinyinCache.sets)
+
 	relations int
 }
 
@@ -120,6 +122,7 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: build index: scan entities: %w", err)
 	}
+	snap.pinyin = py.sets
 	// ScanEntities is ordered by ID; sort anyway so that the order never
 	// depends on a backend's behaviour.
 	slices.SortFunc(snap.order, func(x, y *entry) int { return cmp.Compare(x.id, y.id) })
