@@ -43,11 +43,11 @@ const (
 
 // searchKey is one searchable string of an entity.
 type searchKey struct {
-	text    string     // as stored
-	norm    string     // normalize(text)
-	compact string     // norm without spaces
-	syl     []int32    // pinyin: indexes into the snapshot's pinyin sets; nil if text has no Han rune
-	starts  uint64     // startMask(syl)
+	text    string  // as stored
+	norm    string  // normalize(text)
+	compact string  // norm without spaces
+	syl     []int32 // pinyin: indexes into the snapshot's pinyin sets; nil if text has no Han rune
+	starts  uint64  // startMask(syl)
 	// runes in norm and in compact
 	normRunes, compactRunes int
 }
