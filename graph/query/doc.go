@@ -22,7 +22,7 @@
 // Partnerships 2 (Generation, Relations), Paths at most maxHops+2
 // (Entities, one Neighbors per BFS level, RelationsOf), Subgraph at most
 // hops+3, Degrees 1, TopConnected and Indicators 2–3. The first call after a
-// change adds the two scans of the rebuild.
+// change adds the rebuild: one more Generation call and the two scans.
 //
 // # Errors
 //
