@@ -106,9 +106,7 @@ func (r *Report) Err() error {
 // WriteText writes the report for people: fixes, problems, then a summary line.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	for _, f := range r.Fixes {
-		fmt.Fprintf(&b, "fixed %s\n", f)
-	}
+	writeFixes(&b, r.Fixes)
 	for _, p := range r.Problems {
 		b.WriteString(p.String())
 		b.WriteByte('\n')
@@ -162,3 +160,34 @@ func (e *ValidationError) Error() string {
 
 // Unwrap makes errors.Is(err, graph.ErrInvalid) true.
 func (e *ValidationError) Unwrap() error { return graph.ErrInvalid }
+
+// writeFixes writes one line per evidence item: the fixes of its fields
+// (consecutive in Fixes) are joined.
+func writeFixes(b *strings.Builder, fixes []Correction) {
+	for i := 0; i < len(fixes); {
+		item, _, _ := cutLast(fixes[i].Field)
+		j := i
+		var parts []string
+		for ; j < len(fixes) && fixes[j].File == fixes[i].File && fixes[j].Line == fixes[i].Line; j++ {
+			it, key, _ := cutLast(fixes[j].Field)
+			if it != item {
+				break
+			}
+			if fixes[j].Old == "" {
+				parts = append(parts, fmt.Sprintf("%s %s", key, fixes[j].New))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s %s (was %s)", key, fixes[j].New, fixes[j].Old))
+			}
+		}
+		fmt.Fprintf(b, "fixed %s:%d: %s: %s\n", fixes[i].File, fixes[i].Line, item, strings.Join(parts, ", "))
+		i = j
+	}
+}
+
+// cutLast splits a YAML path at its last dot.
+func cutLast(path string) (before, after string, found bool) {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		return path[:i], path[i+1:], true
+	}
+	return "", path, false
+}
