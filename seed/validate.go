@@ -89,6 +89,32 @@ func (v *validator) run() {
 		v.document(d, docIDs)
 		v.facts(d, known)
 	}
+	v.kindsAgree()
+}
+
+// kindsAgree reports entities that documents give different kinds (the
+// store would silently keep the first).
+func (v *validator) kindsAgree() {
+	type first struct{ kind, doc, place string }
+	seen := map[string]first{}
+	for _, d := range v.ds.Documents {
+		for _, f := range d.Files {
+			for _, e := range f.Entities {
+				if e.ID == "" || !graph.Kind(e.Kind).Valid() {
+					continue
+				}
+				p := place(f.Name, lineOr(e.lines, "kind", e.Line))
+				prev, ok := seen[e.ID]
+				switch {
+				case !ok:
+					seen[e.ID] = first{e.Kind, d.ID, p}
+				case prev.doc != d.ID && prev.kind != e.Kind:
+					v.add(f.Name, lineOr(e.lines, "kind", e.Line), join(e.Path, "kind"), CodeUnknownKind,
+						"entity %s is %s here but %s in %s at %s", e.ID, e.Kind, prev.kind, prev.doc, prev.place)
+				}
+			}
+		}
+	}
 }
 
 func (v *validator) document(d *DocumentSpec, seen map[string]string) {

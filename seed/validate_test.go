@@ -361,3 +361,27 @@ func copyDir(t *testing.T, from, to string) {
 		write(t, filepath.Join(to, e.Name()), string(b))
 	}
 }
+
+func TestCheckAcrossDocuments(t *testing.T) {
+	const ev = "    evidence:\n      - {quote: 上海交大牵头建设测试实验室, start: 177, end: 190, section: 二、（一）}\n"
+	dir := smallDataset(t, map[string]string{"x.yaml": "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n" + ev})
+	// A second document stating facts about org/a (with another kind) and
+	// relating to an entity only the first document defines.
+	write(t, filepath.Join(dir, "other", "document.yaml"), "id: doc/other\ntitle: 测试委员会工作总结\nsource: ../../source/small.txt\n")
+	write(t, filepath.Join(dir, "other", "y.yaml"), "entities:\n  - id: org/a\n    kind: INSTITUTION\n    name: 甲\n"+ev+
+		"  - id: org/b\n    kind: LAB\n    name: 乙\n"+ev+
+		"relations:\n  - subject: org/b\n    predicate: supports\n    object: lab/only-in-small\n"+ev)
+	write(t, filepath.Join(dir, "small", "z.yaml"), "entities:\n  - id: lab/only-in-small\n    kind: LAB\n    name: 丙\n"+ev)
+	rep, err := Check(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := locs(rep)
+	want := []loc{{"x.yaml", 3, CodeUnknownKind}}
+	if len(got) != 1 || got[0] != want[0] {
+		t.Fatalf("got %v, want %v\n%s", got, want, text(rep))
+	}
+	if !strings.Contains(text(rep), "entity org/a is LAB here but INSTITUTION in doc/other at ") {
+		t.Errorf("message:\n%s", text(rep))
+	}
+}
