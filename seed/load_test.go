@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -208,5 +209,31 @@ func TestEmbeddedDatasetIsValid(t *testing.T) {
 	st := memStore(t)
 	if _, err := ds.Load(context.Background(), st, discard()); err != nil {
 		t.Fatalf("loading the embedded dataset: %v", err)
+	}
+}
+
+// TestLoadAcrossDocuments loads two documents where the first by ID
+// relates to an entity only the second defines: the loader orders them so
+// the store accepts both.
+func TestLoadAcrossDocuments(t *testing.T) {
+	const ev = "    evidence:\n      - {quote: 上海交大牵头建设测试实验室, start: 177, end: 190, section: 二、（一）}\n"
+	dir := smallDataset(t, map[string]string{"z.yaml": "entities:\n  - id: lab/only-in-small\n    kind: LAB\n    name: 丙\n" + ev})
+	write(t, filepath.Join(dir, "other", "document.yaml"), "id: doc/other\ntitle: 测试委员会工作总结\nsource: ../../source/small.txt\n")
+	write(t, filepath.Join(dir, "other", "y.yaml"), "entities:\n  - id: org/b\n    kind: LAB\n    name: 乙\n"+ev+
+		"relations:\n  - subject: org/b\n    predicate: supports\n    object: lab/only-in-small\n"+ev)
+	st := memStore(t)
+	changes, err := Load(context.Background(), st, dir, discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 2 || changes[0].Document != "doc/small" || changes[1].Document != "doc/other" {
+		t.Fatalf("changes = %+v, want doc/small then doc/other", changes)
+	}
+	s, err := st.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Documents != 2 || s.Relations != 1 || s.Entities != 4 {
+		t.Errorf("stats = %+v, want 2 documents, 4 entities (2 + 2 document entities), 1 relation", s)
 	}
 }
