@@ -116,7 +116,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 	log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "store", c.Store.describe())
 
 	if err := seedOnStart(ctx, st, c, log); err != nil {
-		shutdown(srv, c.ShutdownTimeout, log)
+		stopErr := shutdown(srv, c.ShutdownTimeout, log)
+		if ctx.Err() != nil {
+			// Told to stop while seeding: the store keeps its previous graph.
+			log.Info("interrupted while seeding; the store keeps its previous graph", "reason", context.Cause(ctx))
+			return stopErr
+		}
 		return err
 	}
 	ready.seeded.Store(true)
