@@ -156,6 +156,23 @@ func parse(fl files, dir string) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
+	// A document folder given directly is a dataset of that one document.
+	for _, e := range entries {
+		if !e.IsDir() && e.Name() == DocumentFile {
+			doc, probs := parseDocument(fl, dir)
+			ds.problems = append(ds.problems, probs...)
+			if doc != nil {
+				ds.Documents = append(ds.Documents, doc)
+			}
+			return ds, nil
+		}
+	}
+	defer func() {
+		if len(ds.Documents) == 0 && len(ds.problems) == 0 {
+			ds.problems = append(ds.problems, Problem{File: dir, Code: CodeRequired,
+				Msg: "no document folders (each document is a folder with " + DocumentFile + ")"})
+		}
+	}()
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {

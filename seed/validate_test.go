@@ -385,3 +385,22 @@ func TestCheckAcrossDocuments(t *testing.T) {
 		t.Errorf("message:\n%s", text(rep))
 	}
 }
+
+func TestCheckDataDirShapes(t *testing.T) {
+	// A document folder given directly is checked as a one-document dataset.
+	rep, err := Check("testdata/valid/small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || len(rep.Documents) != 1 || rep.Documents[0].ID != "doc/small" {
+		t.Errorf("document folder: %+v\n%s", rep.Documents, text(rep))
+	}
+	// An empty directory is not silently clean.
+	rep, err = Check(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := locs(rep); len(got) != 1 || got[0].code != CodeRequired || !strings.Contains(text(rep), "no document folders") {
+		t.Errorf("empty directory: %v\n%s", got, text(rep))
+	}
+}
