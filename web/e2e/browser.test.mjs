@@ -203,10 +203,46 @@ test('explorer and playground in Chromium, offline', { skip, timeout: 240_000 },
     await shot('06-english');
   });
 
+  await step('2,000 nodes stay usable', async () => {
+    const r = await page.evaluate(async () => {
+      // A deterministic random graph: a tree plus extra edges.
+      const kinds = ['INSTITUTION', 'LAB', 'ALLIANCE', 'POLICY', 'EVENT', 'COMPANY', 'PLACE'];
+      const N = 2000;
+      let seed = 7;
+      const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const nodes = Array.from({ length: N }, (_, i) => ({ id: `n${i}`, label: `节点${i}`, labelEn: `Node ${i}`, kind: kinds[i % kinds.length], degree: 0 }));
+      const edges = [];
+      for (let i = 1; i < N; i++) edges.push({ id: `t${i}`, source: `n${i}`, target: `n${Math.floor(rnd() * i)}`, predicate: 'co_builds', label: '共建', labelEn: 'co-builds' });
+      for (let i = 0; i < N / 2; i++) edges.push({ id: `x${i}`, source: `n${Math.floor(rnd() * N)}`, target: `n${Math.floor(rnd() * N)}`, predicate: 'supports', label: '支持', labelEn: 'supports' });
+      for (const e of edges) {
+        nodes[+e.source.slice(1)].degree++;
+        nodes[+e.target.slice(1)].degree++;
+      }
+      const shown = await window.kgExplorer.show(nodes, edges);
+      const cy = window.kgExplorer.cy;
+      return { ...shown, texture: cy.renderer().textureOnViewport, hubs: cy.nodes('.hub').length, nodeMin: cy.nodes().not('.hub').first().style('min-zoomed-font-size') };
+    });
+    assert.equal(r.nodes, 2000);
+    assert.equal(r.edges, 2999);
+    assert.equal(r.texture, true, 'textures while panning a large graph');
+    assert.ok(r.hubs > 0 && r.hubs <= 30, `hub labels: ${r.hubs}`);
+    assert.ok(Number.parseFloat(r.nodeMin) >= 16, `labels hidden when zoomed out: ${JSON.stringify(r)}`);
+    // Still interactive: tapping a node selects it.
+    await page.evaluate(() => {
+      window.kgExplorer.cy.getElementById('n0').select();
+    });
+    assert.equal(await page.evaluate(() => window.kgExplorer.cy.$(':selected').length), 1);
+    await shot('07-2000-nodes');
+  });
+
   await step('playground runs a query', async () => {
     const want = (await gql('{ stats { entities } }')).stats.entities;
+    // GraphiQL runs queries once it has the schema: wait for the introspection.
+    const introspected = page.waitForResponse((r) => r.url().endsWith('/graphql') && /IntrospectionQuery/.test(r.request().postData() || ''));
     await page.goto(`${BASE}/playground?query=${encodeURIComponent('query E2E { stats { entities relations } }')}`);
-    await page.locator('.graphiql-container').waitFor();
+    assert.equal((await introspected).status(), 200);
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+    await page.waitForTimeout(300);
     // The URL's query opens in a tab of its own, beside the examples.
     const tabs = await page.locator('.graphiql-tab').allInnerTexts();
     assert.ok(tabs.some((x) => /E2E/.test(x)) && tabs.some((x) => /PartnersOfSJTU/.test(x)), `tabs: ${tabs}`);
@@ -215,14 +251,17 @@ test('explorer and playground in Chromium, offline', { skip, timeout: 240_000 },
     await page.waitForFunction(() => /"entities":/.test(document.querySelector('.result-window')?.textContent || ''));
     const text = await result.innerText();
     assert.match(text.replace(/\s+/g, ''), new RegExp(`"entities":${want}`));
-    await shot('07-playground');
+    await shot('08-playground');
 
     // A preloaded example from the drop-down.
     await page.selectOption('#examples', { index: 1 });
     await page.waitForFunction(() => /PartnersOfSJTU/.test(document.querySelector('.graphiql-query-editor')?.textContent || ''));
+    // GraphiQL re-reads the operation name from the editor after a debounce;
+    // run only after it, as a person would.
+    await page.waitForTimeout(800);
     await page.locator('.graphiql-execute-button').click();
     await page.waitForFunction(() => /上海交通大学/.test(document.querySelector('.result-window')?.textContent || ''));
-    await shot('08-playground-example');
+    await shot('09-playground-example');
   });
 
   await step('nothing left localhost, no page errors', () => {

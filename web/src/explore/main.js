@@ -108,12 +108,13 @@ function documents() {
 
 // ---------- graph ----------
 
-const cy = cytoscape({
-  container: $('#cy'),
-  wheelSensitivity: 0.3,
-  minZoom: 0.05,
-  maxZoom: 4,
-  style: [
+// The stylesheet for a graph of n nodes: past a hundred or so nodes, labels
+// appear only once zoomed in (edge labels later still) except on the hubs,
+// so the overview stays legible at 300 nodes and usable at 2,000.
+function stylesheet(n) {
+  const nodeMin = n > 300 ? 16 : n > 120 ? 9 : 5;
+  const edgeMin = n > 300 ? 24 : n > 120 ? 14 : 8;
+  return [
     {
       selector: 'node',
       style: {
@@ -125,7 +126,7 @@ const cy = cytoscape({
         'text-margin-y': 3,
         'text-wrap': 'ellipsis',
         'text-max-width': '140px',
-        'min-zoomed-font-size': 7,
+        'min-zoomed-font-size': nodeMin,
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.7,
         'text-background-padding': '1px',
@@ -149,7 +150,7 @@ const cy = cytoscape({
         label: 'data(display)',
         'font-size': 9,
         color: '#556',
-        'min-zoomed-font-size': 9,
+        'min-zoomed-font-size': edgeMin,
         'text-rotation': 'autorotate',
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.8,
@@ -163,7 +164,16 @@ const cy = cytoscape({
     { selector: 'node.shortest', style: { 'border-width': 4, 'border-color': '#d94801' } },
     { selector: '.hidden', style: { display: 'none' } },
     { selector: '.faded', style: { opacity: 0.15 } },
-  ],
+    { selector: 'node.hub', style: { 'font-size': 22, 'font-weight': 'bold', 'min-zoomed-font-size': 4, 'z-index': 5 } },
+  ];
+}
+
+const cy = cytoscape({
+  container: $('#cy'),
+  wheelSensitivity: 0.3,
+  minZoom: 0.05,
+  maxZoom: 4,
+  style: stylesheet(0),
 });
 
 function nodeLabel(d) {
@@ -223,6 +233,15 @@ function addElements(nodes, edges) {
 
 function tuneRendering() {
   const n = cy.nodes().length;
+  // The best connected nodes keep their labels when zoomed out.
+  cy.batch(() => {
+    cy.nodes('.hub').removeClass('hub');
+    if (n > 120) {
+      const hubs = Math.min(30, Math.ceil(n / 40));
+      cy.nodes().sort((a, b) => b.data('degree') - a.data('degree')).slice(0, hubs).addClass('hub');
+    }
+  });
+  cy.style(stylesheet(n));
   const r = cy.renderer();
   // Large graphs: draw a texture while panning/zooming, hide edges then.
   if (r && r.textureOnViewport !== undefined) {
@@ -1029,5 +1048,19 @@ document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
 renderFilters();
 loadView().catch(showError);
 
-// For the browser test and for debugging from the console.
-window.kgExplorer = { cy, state };
+// For the browser test and for debugging from the console: the graph, the
+// view state, and `show(nodes, edges)` to put any node/edge lists (shaped
+// like subgraph's) on the canvas through the same path the views use.
+window.kgExplorer = {
+  cy,
+  state,
+  async show(nodes, edges) {
+    ++loadToken;
+    cy.elements().remove();
+    addElements(nodes, edges);
+    statusNote = '';
+    applyFilters();
+    await runLayout();
+    return { nodes: cy.nodes().length, edges: cy.edges().length, zoom: cy.zoom() };
+  },
+};

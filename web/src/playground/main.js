@@ -3,9 +3,10 @@
 // questions are preloaded as tabs and offered in a drop-down; ?query= (and
 // ?variables=) open a given query, as the explorer's "open in playground"
 // link does.
-import { createElement as h, StrictMode, useState } from 'react';
+import { createElement as h, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
+import { useEditorContext } from '@graphiql/react';
 import 'graphiql/style.css';
 import './style.css';
 import { EXAMPLES } from '../lib/queries.js';
@@ -28,10 +29,23 @@ const params = new URLSearchParams(window.location.search);
 const initialQuery = params.get('query') || undefined;
 const initialVariables = params.get('variables') || undefined;
 
-function Playground() {
-  const [query, setQuery] = useState(initialQuery);
-  const [variables, setVariables] = useState(initialVariables);
-  const examples = h(
+// The examples drop-down, in GraphiQL's logo slot: picking one switches to
+// its preloaded tab, or (if that tab was closed or edited) puts its query
+// into the current tab.
+function Examples() {
+  const ed = useEditorContext({ nonNull: true });
+  const open = (ex) => {
+    const i = ed.tabs.findIndex((t) => t.query === ex.query);
+    if (i >= 0) {
+      ed.changeTab(i);
+      return;
+    }
+    ed.queryEditor?.setValue(ex.query);
+    ed.variableEditor?.setValue('');
+    const name = /\b(?:query|mutation)\s+(\w+)/.exec(ex.query)?.[1];
+    if (name) ed.setOperationName(name);
+  };
+  return h(
     'select',
     {
       id: 'examples',
@@ -39,15 +53,15 @@ function Playground() {
       value: '',
       onChange: (e) => {
         const ex = EXAMPLES[Number(e.target.value)];
-        if (ex) {
-          setQuery(ex.query);
-          setVariables('');
-        }
+        if (ex) open(ex);
       },
     },
     h('option', { value: '' }, '示例查询 Examples…'),
     ...EXAMPLES.map((ex, i) => h('option', { key: i, value: String(i) }, ex.title)),
   );
+}
+
+function Playground() {
   return h(
     'div',
     { className: 'pg' },
@@ -56,23 +70,27 @@ function Playground() {
       { className: 'pg-bar' },
       h('a', { href: '/explore', className: 'pg-brand' }, '闵行科创知识图谱 ', h('small', null, 'Minhang KG')),
       h('span', { className: 'pg-title' }, 'GraphQL 查询台 Playground'),
-      examples,
     ),
     h(
       'div',
       { className: 'pg-main' },
-      h(GraphiQL, {
-        fetcher,
-        // A query from the URL opens first, beside the examples.
-        defaultTabs: [
-          ...(initialQuery ? [{ query: initialQuery, variables: initialVariables }] : []),
-          ...EXAMPLES.map((ex) => ({ query: ex.query })),
-        ],
-        query,
-        variables,
-        defaultEditorToolsVisibility: Boolean(variables),
-        shouldPersistHeaders: false,
-      }),
+      h(
+        GraphiQL,
+        {
+          fetcher,
+          // A query from the URL opens first, beside the examples (or in a
+          // new tab when tabs were kept from an earlier visit).
+          defaultTabs: [
+            ...(initialQuery ? [{ query: initialQuery, variables: initialVariables }] : []),
+            ...EXAMPLES.map((ex) => ({ query: ex.query })),
+          ],
+          query: initialQuery,
+          variables: initialVariables,
+          defaultEditorToolsVisibility: Boolean(initialVariables),
+          shouldPersistHeaders: false,
+        },
+        h(GraphiQL.Logo, null, h(Examples)),
+      ),
     ),
   );
 }
