@@ -105,6 +105,42 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+// BenchmarkReplace measures replacing a loaded synthetic graph with
+// another one of the same size and document (a re-seed that changes every
+// fact): the delete-and-add path of ReplaceDocument.
+func BenchmarkReplace(b *testing.B) {
+	ctx := context.Background()
+	for _, size := range benchenv.Sizes() {
+		old := benchenv.Facts(size)
+		next := synth.MustGenerate(synth.Config{Quads: size, Seed: benchenv.Seed() + 1, Document: old.Document.ID})
+		for _, backend := range benchenv.Backends() {
+			if backend == BackendPostgres {
+				continue
+			}
+			b.Run(fmt.Sprintf("%s/%s", benchenv.SizeName(size), backend), func(b *testing.B) {
+				var took time.Duration
+				var quads int
+				for b.Loop() {
+					b.StopTimer()
+					s := freshStore(b, backend)
+					if _, err := s.ReplaceDocument(ctx, old); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					t0 := time.Now()
+					ch, err := s.ReplaceDocument(ctx, next)
+					if err != nil {
+						b.Fatal(err)
+					}
+					took += time.Since(t0)
+					quads += ch.QuadsAdded + ch.QuadsRemoved
+				}
+				b.ReportMetric(float64(quads)/took.Seconds(), "quads/s")
+			})
+		}
+	}
+}
+
 // encodeAll is the quads ReplaceDocument writes for f, for the writer
 // baseline.
 func encodeAll(tb testing.TB, f graph.DocumentFacts) []quad.Quad {

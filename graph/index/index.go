@@ -55,8 +55,9 @@ type Store struct {
 
 	// wmu serialises writes and reloads (each reads back and applies).
 	wmu sync.Mutex
-	// known is the backing generation the index reflects; guarded by wmu.
-	known int64
+	// known is the backing generation the index reflects; written under
+	// wmu.
+	known atomic.Int64
 
 	mu    sync.RWMutex
 	st    *state
@@ -91,7 +92,7 @@ func NewWithOptions(ctx context.Context, backing graph.Store, log *slog.Logger, 
 	}
 	st := s.st
 	s.log.InfoContext(ctx, "index loaded", "entities", len(st.ents), "relations", len(st.rels),
-		"generation", s.known, "took", time.Since(began).Round(time.Millisecond))
+		"generation", s.known.Load(), "took", time.Since(began).Round(time.Millisecond))
 	poll := opt.Poll
 	if poll == 0 {
 		poll = DefaultPoll
@@ -142,16 +143,24 @@ func (s *Store) Sync(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("index: sync: %w", err)
 	}
+	if g == s.known.Load() {
+		return nil
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if g == s.known {
+	// A write through this index may have landed between the read above
+	// and the lock: read again, now that no write of ours is in flight.
+	if g, err = s.backing.Generation(ctx); err != nil {
+		return fmt.Errorf("index: sync: %w", err)
+	}
+	if g == s.known.Load() {
 		return nil
 	}
 	began := time.Now()
 	if err := s.reloadLocked(ctx); err != nil {
 		return fmt.Errorf("index: sync: %w", err)
 	}
-	s.log.InfoContext(ctx, "index reloaded: the backing store changed", "generation", s.known, "took", time.Since(began).Round(time.Millisecond))
+	s.log.InfoContext(ctx, "index reloaded: the backing store changed", "generation", s.known.Load(), "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
 
@@ -197,7 +206,7 @@ func (s *Store) reloadLocked(ctx context.Context) error {
 	// some backends, so it is fetched when Stats first asks.
 	s.stale = true
 	s.mu.Unlock()
-	s.known = g
+	s.known.Store(g)
 	return nil
 }
 
@@ -601,7 +610,7 @@ func (s *Store) write(ctx context.Context, do func(st *state) (graph.Change, []s
 	if err := s.applyLocked(context.WithoutCancel(ctx), ents, rels); err != nil {
 		// The backing store has the write; the index could not read it
 		// back. Reload on the next check rather than serve a half update.
-		s.known = -1
+		s.known.Store(-1)
 		s.kickSync()
 		s.log.ErrorContext(ctx, "index: applying a committed write failed; will reload", "err", err)
 		return ch, nil
@@ -619,7 +628,7 @@ func (s *Store) kickSync() {
 // applyLocked reads the named entities and relations back from the backing
 // store and applies them. Called with wmu held, after a committed write.
 func (s *Store) applyLocked(ctx context.Context, entIDs, relIDs []string) error {
-	before := s.known
+	before := s.known.Load()
 	slices.Sort(entIDs)
 	entIDs = slices.Compact(entIDs)
 	slices.Sort(relIDs)
@@ -656,7 +665,7 @@ func (s *Store) applyLocked(ctx context.Context, entIDs, relIDs []string) error 
 	// Each write bumps the backing generation by one: if it moved by more,
 	// another process wrote too and only a reload shows it.
 	if before >= 0 && g == before+1 {
-		s.known = g
+		s.known.Store(g)
 	} else {
 		s.kickSync()
 	}
