@@ -7,13 +7,16 @@
 package cayleystore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
@@ -82,8 +85,29 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		return nil, err
 	}
 	s.backend, s.log = cfg.Backend, log
-	log.InfoContext(ctx, "store opened", "path", cfg.Path)
+	switch cfg.Backend {
+	case BackendBbolt:
+		log.InfoContext(ctx, "store opened", "path", cmp.Or(cfg.Path, DefaultPath))
+	case BackendPostgres:
+		log.InfoContext(ctx, "store opened", "database", redactDSN(cfg.DSN))
+	default:
+		log.InfoContext(ctx, "store opened")
+	}
 	return s, nil
+}
+
+// redactDSN drops the password from a PostgreSQL DSN, for logs.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
+		return u.Redacted()
+	}
+	var kept []string
+	for _, f := range strings.Fields(dsn) {
+		if !strings.HasPrefix(f, "password=") {
+			kept = append(kept, f)
+		}
+	}
+	return strings.Join(kept, " ")
 }
 
 // openBbolt opens the bbolt file itself, with a lock timeout (Cayley's own
@@ -231,7 +255,6 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cayleystore: postgres: %w", err)
 	}
-	db.SetMaxOpenConns(2)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cayleystore: postgres: %w: %w", graph.ErrUnavailable, err)
@@ -249,6 +272,12 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("cayleystore: postgres: init schema: %w", err)
 		}
 	}
+	// Documents are read by quad label; Cayley indexes the other three
+	// directions only.
+	if _, err := db.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS kg_label_index ON quads (label_hash)`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cayleystore: postgres: create label index: %w", err)
+	}
 	qs, err := csql.New(BackendPostgres, cfg.DSN, nil)
 	if err != nil {
 		db.Close()
@@ -256,6 +285,7 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	return &Store{
 		qs:      qs,
+		sqlDB:   db,
 		shared:  true,
 		ping:    db.PingContext,
 		onClose: db.Close,

@@ -15,16 +15,24 @@ import (
 	"github.com/minhang-kg/kg/graph"
 )
 
-// reader runs the reads of one Store call (under the Store's lock) with
-// raw quad iterators, caching node names for the call.
+// reader runs the reads of one Store call (under the Store's lock). Every
+// read goes through quads, which fetches the quads touching many nodes at
+// once: on memstore and bbolt with raw quad iterators, caching node names
+// for the call; on PostgreSQL with two or three SQL queries however many
+// nodes (see sqlFetcher).
 type reader struct {
 	ctx   context.Context
 	qs    cgraph.QuadStore
 	names map[any]quad.Value
+	bulk  *sqlFetcher // nil: use Cayley's iterators
 }
 
 func (s *Store) reader(ctx context.Context) *reader {
-	return &reader{ctx: ctx, qs: s.qs, names: map[any]quad.Value{}}
+	r := &reader{ctx: ctx, qs: s.qs, names: map[any]quad.Value{}}
+	if s.sqlDB != nil {
+		r.bulk = newSQLFetcher(s.sqlDB)
+	}
+	return r
 }
 
 // each calls fn for every quad with v in direction d.
@@ -74,7 +82,8 @@ func (r *reader) dir(q cgraph.Ref, d quad.Direction) (quad.Value, error) {
 	return v, nil
 }
 
-// full returns the whole quad q.
+// full returns the whole quad q. A node that cannot be named means another
+// process deleted it meanwhile (errConflict).
 func (r *reader) full(q cgraph.Ref) (quad.Quad, error) {
 	var out quad.Quad
 	for _, d := range quad.Directions {
@@ -90,65 +99,128 @@ func (r *reader) full(q cgraph.Ref) (quad.Quad, error) {
 	return out, nil
 }
 
-// entity reads one entity; nil if no document gives it a kind.
-func (r *reader) entity(id string) (*graph.Entity, error) {
-	dec := newEntityDecoder(id)
-	err := r.each(quad.Subject, idIRI(id), func(q cgraph.Ref) error {
-		p, err := r.dir(q, quad.Predicate)
-		if err != nil || !entityPredicate(p) {
+// quads returns the quads whose value in direction d is one of vals and
+// whose predicate passes keep (nil keeps all). The other values of a quad
+// are resolved only when its predicate is kept.
+func (r *reader) quads(d quad.Direction, vals []quad.Value, keep func(p quad.Value) bool) ([]quad.Quad, error) {
+	if err := r.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if r.bulk != nil {
+		return r.bulk.quadsWith(r.ctx, d, vals, keep)
+	}
+	var out []quad.Quad
+	for _, v := range vals {
+		err := r.each(d, v, func(q cgraph.Ref) error {
+			if keep != nil {
+				p, err := r.dir(q, quad.Predicate)
+				if err != nil || !keep(p) {
+					return err
+				}
+			}
+			x, err := r.full(q)
+			if err == nil {
+				out = append(out, x)
+			}
 			return err
-		}
-		o, err := r.dir(q, quad.Object)
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		l, err := r.dir(q, quad.Label)
-		if err != nil {
-			return err
+	}
+	return out, nil
+}
+
+func is(ps ...quad.Value) func(quad.Value) bool {
+	return func(p quad.Value) bool {
+		for _, x := range ps {
+			if p == x {
+				return true
+			}
 		}
-		dec.add(p, o, l)
-		return nil
-	})
+		return false
+	}
+}
+
+func isRelPredicate(p quad.Value) bool {
+	_, ok := trimIRI(p, nsRel)
+	return ok
+}
+
+func idIRIs(ids []string) []quad.Value {
+	out := make([]quad.Value, len(ids))
+	for i, id := range ids {
+		out[i] = idIRI(id)
+	}
+	return out
+}
+
+func uniq(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// entities reads entities by ID; IDs no document gives a kind are absent.
+func (r *reader) entities(ids []string) (map[string]*graph.Entity, error) {
+	ids = uniq(ids)
+	qs, err := r.quads(quad.Subject, idIRIs(ids), entityPredicate)
 	if err != nil {
 		return nil, err
 	}
-	return dec.entity(), nil
+	decs := make(map[string]*entityDecoder, len(ids))
+	for _, q := range qs {
+		id, ok := idOf(q.Subject)
+		if !ok {
+			continue
+		}
+		dec := decs[id]
+		if dec == nil {
+			dec = newEntityDecoder(id)
+			decs[id] = dec
+		}
+		dec.add(q.Predicate, q.Object, q.Label)
+	}
+	out := make(map[string]*graph.Entity, len(decs))
+	for id, dec := range decs {
+		if e := dec.entity(); e != nil {
+			out[id] = e
+		}
+	}
+	return out, nil
 }
 
 // kindsByEntity returns the merged kind of every entity (the kind given by
 // the first document by ID).
 func (r *reader) kindsByEntity() (map[string]graph.Kind, error) {
+	classes := make([]quad.Value, len(graph.Kinds))
+	for i, k := range graph.Kinds {
+		classes[i] = kindIRI(k)
+	}
+	qs, err := r.quads(quad.Object, classes, is(rdfType))
+	if err != nil {
+		return nil, err
+	}
 	type kd struct {
 		kind graph.Kind
 		doc  string
 	}
 	m := map[string]kd{}
-	for _, k := range graph.Kinds {
-		err := r.each(quad.Object, kindIRI(k), func(q cgraph.Ref) error {
-			p, err := r.dir(q, quad.Predicate)
-			if err != nil || p != rdfType {
-				return err
-			}
-			sv, err := r.dir(q, quad.Subject)
-			if err != nil {
-				return err
-			}
-			lv, err := r.dir(q, quad.Label)
-			if err != nil {
-				return err
-			}
-			id, ok1 := idOf(sv)
-			doc, ok2 := idOf(lv)
-			if !ok1 || !ok2 {
-				return nil
-			}
-			if cur, ok := m[id]; !ok || doc < cur.doc {
-				m[id] = kd{k, doc}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	for _, q := range qs {
+		id, ok1 := idOf(q.Subject)
+		doc, ok2 := idOf(q.Label)
+		k, ok3 := trimIRI(q.Object, nsKind)
+		if !ok1 || !ok2 || !ok3 {
+			continue
+		}
+		if cur, ok := m[id]; !ok || doc < cur.doc {
+			m[id] = kd{graph.Kind(k), doc}
 		}
 	}
 	out := make(map[string]graph.Kind, len(m))
@@ -184,9 +256,25 @@ type end struct {
 	other string          // the other end
 }
 
-// incident returns the relations of entity id that match f, each once,
-// without statement details.
-func (r *reader) incident(id string, f graph.RelationFilter) ([]end, error) {
+// relationOf decodes a relation quad (without statement details).
+func relationOf(q quad.Quad) (*graph.Relation, bool) {
+	pred, ok := trimIRI(q.Predicate, nsRel)
+	if !ok {
+		return nil, false
+	}
+	s, ok1 := idOf(q.Subject)
+	o, ok2 := idOf(q.Object)
+	id, ok3 := idOf(q.Label)
+	if !ok1 || !ok2 || !ok3 {
+		return nil, false
+	}
+	return &graph.Relation{ID: id, Subject: s, Predicate: pred, Object: o}, true
+}
+
+// incident returns, for each entity ID, its relations that match f, each
+// once, without statement details.
+func (r *reader) incident(ids []string, f graph.RelationFilter) (map[string][]end, error) {
+	ids = uniq(ids)
 	var preds map[string]bool
 	if len(f.Predicates) > 0 {
 		preds = make(map[string]bool, len(f.Predicates))
@@ -194,160 +282,121 @@ func (r *reader) incident(id string, f graph.RelationFilter) ([]end, error) {
 			preds[p] = true
 		}
 	}
-	var out []end
-	seen := map[string]bool{}
+	out := make(map[string][]end, len(ids))
+	seen := map[[2]string]bool{}
 	for _, side := range []quad.Direction{quad.Subject, quad.Object} {
-		err := r.each(side, idIRI(id), func(q cgraph.Ref) error {
-			pv, err := r.dir(q, quad.Predicate)
-			if err != nil {
-				return err
+		qs, err := r.quads(side, idIRIs(ids), isRelPredicate)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range qs {
+			rel, ok := relationOf(q)
+			if !ok || (preds != nil && !preds[rel.Predicate]) {
+				continue
 			}
-			pred, ok := trimIRI(pv, nsRel)
-			if !ok || (preds != nil && !preds[pred]) {
-				return nil
-			}
-			p, ok := graph.LookupPredicate(pred)
+			p, ok := graph.LookupPredicate(rel.Predicate)
 			if !ok {
-				return nil
+				continue
 			}
 			switch {
 			case f.Direction == graph.Both, p.Symmetric:
 			case f.Direction == graph.Out && side == quad.Subject:
 			case f.Direction == graph.In && side == quad.Object:
 			default:
-				return nil
+				continue
 			}
-			lv, err := r.dir(q, quad.Label)
-			if err != nil {
-				return err
-			}
-			relID, ok := idOf(lv)
-			if !ok || seen[relID] {
-				return nil
-			}
-			seen[relID] = true
-			otherDir := quad.Object
+			id, other := rel.Subject, rel.Object
 			if side == quad.Object {
-				otherDir = quad.Subject
+				id, other = rel.Object, rel.Subject
 			}
-			ov, err := r.dir(q, otherDir)
-			if err != nil {
-				return err
+			if seen[[2]string{id, rel.ID}] {
+				continue
 			}
-			other, ok := idOf(ov)
-			if !ok {
-				return nil
-			}
-			rel := &graph.Relation{ID: relID, Predicate: pred, Subject: id, Object: other}
-			if side == quad.Object {
-				rel.Subject, rel.Object = other, id
-			}
-			out = append(out, end{rel: rel, other: other})
-			return nil
-		})
-		if err != nil {
-			return nil, err
+			seen[[2]string{id, rel.ID}] = true
+			out[id] = append(out[id], end{rel: rel, other: other})
 		}
 	}
 	return out, nil
 }
 
-// relationFromQuad decodes a relation quad; false if q is not one.
-func (r *reader) relationFromQuad(q cgraph.Ref) (*graph.Relation, bool, error) {
-	pv, err := r.dir(q, quad.Predicate)
+// fillStatements sets Document and Evidence of each relation from its
+// statement node. Document stays empty when the statement does not exist.
+func (r *reader) fillStatements(rels []*graph.Relation) error {
+	byID := make(map[string][]*graph.Relation, len(rels))
+	ids := make([]string, 0, len(rels))
+	for _, rel := range rels {
+		rel.Document, rel.Evidence = "", nil
+		if _, ok := byID[rel.ID]; !ok {
+			ids = append(ids, rel.ID)
+		}
+		byID[rel.ID] = append(byID[rel.ID], rel)
+	}
+	qs, err := r.quads(quad.Subject, idIRIs(ids), is(pStatedIn, pEvidence))
 	if err != nil {
-		return nil, false, err
-	}
-	pred, ok := trimIRI(pv, nsRel)
-	if !ok {
-		return nil, false, nil
-	}
-	var vals [3]string
-	for i, d := range []quad.Direction{quad.Subject, quad.Object, quad.Label} {
-		v, err := r.dir(q, d)
-		if err != nil {
-			return nil, false, err
-		}
-		if vals[i], ok = idOf(v); !ok {
-			return nil, false, nil
-		}
-	}
-	return &graph.Relation{ID: vals[2], Subject: vals[0], Predicate: pred, Object: vals[1]}, true, nil
-}
-
-// fillStatement sets Document and Evidence of rel from its statement node.
-// Document stays empty when the statement does not exist.
-func (r *reader) fillStatement(rel *graph.Relation) error {
-	rel.Document, rel.Evidence = "", nil
-	err := r.each(quad.Subject, idIRI(rel.ID), func(q cgraph.Ref) error {
-		p, err := r.dir(q, quad.Predicate)
-		if err != nil {
-			return err
-		}
-		switch p {
-		case pStatedIn:
-			o, err := r.dir(q, quad.Object)
-			if err != nil {
-				return err
-			}
-			if doc, ok := idOf(o); ok {
-				rel.Document = doc
-			}
-		case pEvidence:
-			o, err := r.dir(q, quad.Object)
-			if err != nil {
-				return err
-			}
-			l, err := r.dir(q, quad.Label)
-			if err != nil {
-				return err
-			}
-			doc, _ := idOf(l)
-			if ev, ok := evidenceFromLiteral(o, doc); ok {
-				rel.Evidence = append(rel.Evidence, ev)
-			}
-		}
-		return nil
-	})
-	sortEvidence(rel.Evidence)
-	return err
-}
-
-// relation reads one relation by ID; nil if unknown.
-func (r *reader) relation(id string) (*graph.Relation, error) {
-	var rel *graph.Relation
-	err := r.each(quad.Label, idIRI(id), func(q cgraph.Ref) error {
-		x, ok, err := r.relationFromQuad(q)
-		if ok && rel == nil {
-			rel = x
-		}
 		return err
-	})
-	if err != nil || rel == nil {
+	}
+	for _, q := range qs {
+		id, _ := idOf(q.Subject)
+		for _, rel := range byID[id] {
+			switch q.Predicate {
+			case pStatedIn:
+				if doc, ok := idOf(q.Object); ok {
+					rel.Document = doc
+				}
+			case pEvidence:
+				doc, _ := idOf(q.Label)
+				if ev, ok := evidenceFromLiteral(q.Object, doc); ok {
+					rel.Evidence = append(rel.Evidence, ev)
+				}
+			}
+		}
+	}
+	for _, rel := range rels {
+		sortEvidence(rel.Evidence)
+	}
+	return nil
+}
+
+// relations reads relations by ID; unknown IDs are absent.
+func (r *reader) relations(ids []string) (map[string]*graph.Relation, error) {
+	ids = uniq(ids)
+	qs, err := r.quads(quad.Label, idIRIs(ids), isRelPredicate)
+	if err != nil {
 		return nil, err
 	}
-	if err := r.fillStatement(rel); err != nil {
+	out := make(map[string]*graph.Relation, len(ids))
+	var rels []*graph.Relation
+	for _, q := range qs {
+		if rel, ok := relationOf(q); ok && out[rel.ID] == nil {
+			out[rel.ID] = rel
+			rels = append(rels, rel)
+		}
+	}
+	if err := r.fillStatements(rels); err != nil {
 		return nil, err
 	}
-	if rel.Document == "" {
-		return nil, nil
+	for id, rel := range out {
+		if rel.Document == "" {
+			delete(out, id)
+		}
 	}
-	return rel, nil
+	return out, nil
 }
 
 // allRelations returns every relation without statement details.
 func (r *reader) allRelations() ([]*graph.Relation, error) {
-	var out []*graph.Relation
-	for _, p := range graph.Vocabulary {
-		err := r.each(quad.Predicate, relIRI(p.ID), func(q cgraph.Ref) error {
-			rel, ok, err := r.relationFromQuad(q)
-			if ok {
-				out = append(out, rel)
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
+	preds := make([]quad.Value, len(graph.Vocabulary))
+	for i, p := range graph.Vocabulary {
+		preds[i] = relIRI(p.ID)
+	}
+	qs, err := r.quads(quad.Predicate, preds, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*graph.Relation, 0, len(qs))
+	for _, q := range qs {
+		if rel, ok := relationOf(q); ok {
+			out = append(out, rel)
 		}
 	}
 	return out, nil
@@ -356,54 +405,41 @@ func (r *reader) allRelations() ([]*graph.Relation, error) {
 // lookupName finds entities by Chinese name (exact), English name or alias
 // (case-insensitive).
 func (r *reader) lookupName(name string) ([]string, error) {
-	found := map[string]bool{}
-	collect := func(pred quad.Value, match func(quad.Value) bool) func(q cgraph.Ref) error {
-		return func(q cgraph.Ref) error {
-			p, err := r.dir(q, quad.Predicate)
-			if err != nil || p != pred {
-				return err
-			}
-			if match != nil {
-				o, err := r.dir(q, quad.Object)
-				if err != nil || !match(o) {
-					return err
-				}
-			}
-			s, err := r.dir(q, quad.Subject)
-			if err != nil {
-				return err
-			}
-			if id, ok := idOf(s); ok {
-				found[id] = true
-			}
-			return nil
-		}
-	}
-	if err := r.each(quad.Object, zh(name), collect(rdfsLabel, nil)); err != nil {
-		return nil, err
-	}
+	var qs []quad.Quad
+	var err error
 	if strings.ToLower(name) == strings.ToUpper(name) {
 		// No letter has case: exact lookups are enough.
-		if err := r.each(quad.Object, en(name), collect(rdfsLabel, nil)); err != nil {
-			return nil, err
-		}
-		if err := r.each(quad.Object, quad.String(name), collect(skosAltLabel, nil)); err != nil {
-			return nil, err
-		}
+		qs, err = r.quads(quad.Object, []quad.Value{zh(name), en(name), quad.String(name)}, is(rdfsLabel, skosAltLabel))
 	} else {
-		enMatch := func(v quad.Value) bool {
-			ls, ok := v.(quad.LangString)
-			return ok && ls.Lang == langEn && strings.EqualFold(string(ls.Value), name)
-		}
-		aliasMatch := func(v quad.Value) bool {
-			s, ok := v.(quad.String)
-			return ok && strings.EqualFold(string(s), name)
-		}
-		if err := r.each(quad.Predicate, rdfsLabel, collect(rdfsLabel, enMatch)); err != nil {
+		// Case-insensitive: scan the English names and aliases.
+		var zhs, all []quad.Quad
+		if zhs, err = r.quads(quad.Object, []quad.Value{zh(name)}, is(rdfsLabel)); err != nil {
 			return nil, err
 		}
-		if err := r.each(quad.Predicate, skosAltLabel, collect(skosAltLabel, aliasMatch)); err != nil {
+		if all, err = r.quads(quad.Predicate, []quad.Value{rdfsLabel, skosAltLabel}, nil); err != nil {
 			return nil, err
+		}
+		qs = zhs
+		for _, q := range all {
+			switch o := q.Object.(type) {
+			case quad.LangString:
+				if o.Lang == langEn && strings.EqualFold(string(o.Value), name) {
+					qs = append(qs, q)
+				}
+			case quad.String:
+				if strings.EqualFold(string(o), name) {
+					qs = append(qs, q)
+				}
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	found := map[string]bool{}
+	for _, q := range qs {
+		if id, ok := idOf(q.Subject); ok {
+			found[id] = true
 		}
 	}
 	ids := make([]string, 0, len(found))
@@ -414,40 +450,36 @@ func (r *reader) lookupName(name string) ([]string, error) {
 	return ids, nil
 }
 
-// document reads the description of document id (and its text when
-// withText); found is false when it is not loaded.
-func (r *reader) document(id string, withText bool) (d graph.Document, found bool, err error) {
-	d.ID = id
-	self := idIRI(id)
-	err = r.each(quad.Subject, self, func(q cgraph.Ref) error {
-		p, err := r.dir(q, quad.Predicate)
-		if err != nil {
-			return err
+// documentsByID reads the description of documents (with their text when
+// withText); documents not loaded are absent.
+func (r *reader) documentsByID(ids []string, withText bool) (map[string]*graph.Document, error) {
+	keep := is(rdfType, pTitle, pDigest)
+	if withText {
+		keep = is(rdfType, pTitle, pDigest, pText)
+	}
+	qs, err := r.quads(quad.Subject, idIRIs(ids), keep)
+	if err != nil {
+		return nil, err
+	}
+	docs := map[string]*graph.Document{}
+	found := map[string]bool{}
+	for _, q := range qs {
+		id, ok := idOf(q.Subject)
+		if !ok || q.Label != q.Subject {
+			continue
 		}
-		switch p {
-		case rdfType, pTitle, pDigest:
-		case pText:
-			if !withText {
-				return nil
-			}
-		default:
-			return nil
+		d := docs[id]
+		if d == nil {
+			d = &graph.Document{ID: id}
+			docs[id] = d
 		}
-		l, err := r.dir(q, quad.Label)
-		if err != nil || l != self {
-			return err
-		}
-		o, err := r.dir(q, quad.Object)
-		if err != nil {
-			return err
-		}
-		switch p {
+		switch q.Predicate {
 		case rdfType:
-			if o == cDocument {
-				found = true
+			if q.Object == cDocument {
+				found[id] = true
 			}
 		case pTitle:
-			if ls, ok := o.(quad.LangString); ok {
+			if ls, ok := q.Object.(quad.LangString); ok {
 				switch ls.Lang {
 				case langZh:
 					d.Title = string(ls.Value)
@@ -456,13 +488,17 @@ func (r *reader) document(id string, withText bool) (d graph.Document, found boo
 				}
 			}
 		case pDigest:
-			d.Digest = lexical(o)
+			d.Digest = lexical(q.Object)
 		case pText:
-			d.Text = lexical(o)
+			d.Text = lexical(q.Object)
 		}
-		return nil
-	})
-	return d, found, err
+	}
+	for id := range docs {
+		if !found[id] {
+			delete(docs, id)
+		}
+	}
+	return docs, nil
 }
 
 // documents lists the loaded documents by ID, without text.
@@ -471,37 +507,32 @@ func (r *reader) documents() ([]graph.Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	m, err := r.documentsByID(ids, false)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]graph.Document, 0, len(ids))
 	for _, id := range ids {
-		d, found, err := r.document(id, false)
-		if err != nil {
-			return nil, err
-		}
-		if found {
-			out = append(out, d)
+		if d := m[id]; d != nil {
+			out = append(out, *d)
 		}
 	}
 	return out, nil
 }
 
 func (r *reader) documentIDs() ([]string, error) {
+	qs, err := r.quads(quad.Object, []quad.Value{cDocument}, is(rdfType))
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
-	err := r.each(quad.Object, cDocument, func(q cgraph.Ref) error {
-		p, err := r.dir(q, quad.Predicate)
-		if err != nil || p != rdfType {
-			return err
-		}
-		s, err := r.dir(q, quad.Subject)
-		if err != nil {
-			return err
-		}
-		if id, ok := idOf(s); ok {
+	for _, q := range qs {
+		if id, ok := idOf(q.Subject); ok && q.Label == q.Subject {
 			ids = append(ids, id)
 		}
-		return nil
-	})
+	}
 	sort.Strings(ids)
-	return ids, err
+	return uniq(ids), nil
 }
 
 // stats counts what is stored, but for Quads (see Store.quadCount).
@@ -536,54 +567,48 @@ func (r *reader) stats() (graph.Stats, error) {
 
 // generation returns the stored generation and whether its quad exists.
 func (r *reader) generation() (int64, bool, error) {
+	qs, err := r.quads(quad.Subject, []quad.Value{metaNode}, is(pGeneration))
+	if err != nil {
+		return 0, false, err
+	}
 	var (
 		g     int64
 		found bool
 	)
-	err := r.each(quad.Subject, metaNode, func(q cgraph.Ref) error {
-		p, err := r.dir(q, quad.Predicate)
-		if err != nil || p != pGeneration {
-			return err
-		}
-		o, err := r.dir(q, quad.Object)
+	for _, q := range qs {
+		n, err := strconv.ParseInt(lexical(q.Object), 10, 64)
 		if err != nil {
-			return err
-		}
-		if o == nil {
-			return errConflict
-		}
-		n, err := strconv.ParseInt(lexical(o), 10, 64)
-		if err != nil {
-			return fmt.Errorf("bad generation %v: %w", o, err)
+			return 0, false, fmt.Errorf("bad generation %v: %w", q.Object, err)
 		}
 		if !found || n > g {
 			g, found = n, true
 		}
-		return nil
-	})
-	return g, found, err
+	}
+	return g, found, nil
 }
 
 // audit decodes every audit entry.
 func (r *reader) audit() ([]graph.AuditEntry, error) {
-	var out []graph.AuditEntry
-	err := r.each(quad.Predicate, pAuditEntry, func(q cgraph.Ref) error {
-		o, err := r.dir(q, quad.Object)
-		if err != nil {
-			return err
-		}
+	qs, err := r.quads(quad.Predicate, []quad.Value{pAuditEntry}, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.AuditEntry, 0, len(qs))
+	for _, q := range qs {
 		var e graph.AuditEntry
-		if err := json.Unmarshal([]byte(lexical(o)), &e); err != nil {
-			return fmt.Errorf("bad audit entry %v: %w", o, err)
+		if err := json.Unmarshal([]byte(lexical(q.Object)), &e); err != nil {
+			return nil, fmt.Errorf("bad audit entry %v: %w", q.Object, err)
 		}
 		out = append(out, e)
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 // allQuads returns every stored quad.
 func (r *reader) allQuads() ([]quad.Quad, error) {
+	if r.bulk != nil {
+		return r.bulk.allQuads(r.ctx)
+	}
 	var out []quad.Quad
 	err := r.iterate(r.qs.QuadsAllIterator(), func(q cgraph.Ref) error {
 		x, err := r.qs.Quad(q)
@@ -598,44 +623,43 @@ func (r *reader) allQuads() ([]quad.Quad, error) {
 	return out, err
 }
 
-// existsIn reports whether entity id has facts (a kind) from a document
-// other than except ("" excludes none).
-func (r *reader) existsIn(id, except string) (bool, error) {
-	found := false
-	err := r.each(quad.Subject, idIRI(id), func(q cgraph.Ref) error {
-		if found {
-			return nil
+// existing returns which of ids have facts (a kind) from a document other
+// than except ("" excludes none).
+func (r *reader) existing(ids []string, except string) (map[string]bool, error) {
+	qs, err := r.quads(quad.Subject, idIRIs(uniq(ids)), is(rdfType))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, q := range qs {
+		if _, ok := trimIRI(q.Object, nsKind); !ok {
+			continue
 		}
-		p, err := r.dir(q, quad.Predicate)
-		if err != nil || p != rdfType {
-			return err
+		id, ok1 := idOf(q.Subject)
+		doc, ok2 := idOf(q.Label)
+		if ok1 && ok2 && doc != except {
+			out[id] = true
 		}
-		o, err := r.dir(q, quad.Object)
-		if err != nil {
-			return err
-		}
-		if _, ok := trimIRI(o, nsKind); !ok {
-			return nil
-		}
-		l, err := r.dir(q, quad.Label)
-		if err != nil {
-			return err
-		}
-		if doc, ok := idOf(l); ok && doc != except {
-			found = true
-		}
-		return nil
-	})
-	return found, err
+	}
+	return out, nil
 }
 
-// statementDocument returns the document stating relation id ("" if none).
-func (r *reader) statementDocument(id string) (string, error) {
-	rel := &graph.Relation{ID: id}
-	if err := r.fillStatement(rel); err != nil {
-		return "", err
+// statementDocuments returns the document stating each relation ID that
+// has a statement.
+func (r *reader) statementDocuments(ids []string) (map[string]string, error) {
+	qs, err := r.quads(quad.Subject, idIRIs(uniq(ids)), is(pStatedIn))
+	if err != nil {
+		return nil, err
 	}
-	return rel.Document, nil
+	out := make(map[string]string, len(qs))
+	for _, q := range qs {
+		id, ok1 := idOf(q.Subject)
+		doc, ok2 := idOf(q.Object)
+		if ok1 && ok2 {
+			out[id] = doc
+		}
+	}
+	return out, nil
 }
 
 // docQuads returns the quads of document doc with the fact each belongs
@@ -643,22 +667,17 @@ func (r *reader) statementDocument(id string) (string, error) {
 // labelled with its statement nodes.
 func (r *reader) docQuads(doc string) (quadSet, error) {
 	self := idIRI(doc)
-	var labelled []quad.Quad
-	err := r.each(quad.Label, self, func(q cgraph.Ref) error {
-		x, err := r.full(q)
-		if err == nil {
-			labelled = append(labelled, x)
-		}
-		return err
-	})
+	labelled, err := r.quads(quad.Label, []quad.Value{self}, nil)
 	if err != nil {
 		return nil, err
 	}
 	stmts := map[quad.Value]string{}
+	var stmtIRIs []quad.Value
 	for _, q := range labelled {
 		if q.Predicate == pStatedIn {
-			if id, ok := idOf(q.Subject); ok {
+			if id, ok := idOf(q.Subject); ok && stmts[q.Subject] == "" {
 				stmts[q.Subject] = id
+				stmtIRIs = append(stmtIRIs, q.Subject)
 			}
 		}
 	}
@@ -675,17 +694,12 @@ func (r *reader) docQuads(doc string) (quadSet, error) {
 			set[q] = owner{ownEntity, id}
 		}
 	}
-	for st, id := range stmts {
-		err := r.each(quad.Label, st, func(q cgraph.Ref) error {
-			x, err := r.full(q)
-			if err == nil {
-				set[x] = owner{ownRelation, id}
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+	rels, err := r.quads(quad.Label, stmtIRIs, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range rels {
+		set[q] = owner{ownRelation, stmts[q.Label]}
 	}
 	return set, nil
 }

@@ -2,6 +2,7 @@ package cayleystore
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -36,6 +37,8 @@ type Store struct {
 	// shared: other processes may write the same backend (PostgreSQL).
 	shared bool
 	ping   func(ctx context.Context) error
+	// sqlDB, when set, is a PostgreSQL pool for bulk reads (sqlFetcher).
+	sqlDB *sql.DB
 	// countQuads, when set, counts quads (PostgreSQL: Cayley caches its
 	// count and misses other processes' writes).
 	countQuads func(ctx context.Context) (int64, error)
@@ -92,21 +95,21 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*graph.Entity, er
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := s.reader(ctx)
+	m, err := s.reader(ctx).entities(ids)
+	if err != nil {
+		return nil, s.wrap("entities", err)
+	}
 	out := make([]*graph.Entity, len(ids))
-	done := make(map[string]*graph.Entity, len(ids))
+	used := make(map[string]bool, len(m))
 	for i, id := range ids {
-		if e, ok := done[id]; ok {
-			if e != nil {
-				out[i] = cloneEntity(e)
-			}
+		e := m[id]
+		if e == nil {
 			continue
 		}
-		e, err := r.entity(id)
-		if err != nil {
-			return nil, s.wrap("entities", err)
+		if used[id] { // a repeated ID gets its own copy
+			e = cloneEntity(e)
 		}
-		done[id] = e
+		used[id] = true
 		out[i] = e
 	}
 	return out, nil
@@ -156,32 +159,40 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, f graph.RelationF
 	}
 	defer s.mu.RUnlock()
 	r := s.reader(ctx)
-	out := make(map[string][]*graph.Relation, len(ids))
-	stmts := map[string]*graph.Relation{}
-	for _, id := range ids {
-		if _, done := out[id]; done {
-			continue
+	ends, err := r.incident(ids, f)
+	if err != nil {
+		return nil, s.wrap("relations of", err)
+	}
+	// One statement read for all relations; a relation seen from both
+	// ends is read once and copied.
+	byID := map[string]*graph.Relation{}
+	var uniqRels []*graph.Relation
+	for _, es := range ends {
+		for _, e := range es {
+			if byID[e.rel.ID] == nil {
+				byID[e.rel.ID] = e.rel
+				uniqRels = append(uniqRels, e.rel)
+			}
 		}
-		ends, err := r.incident(id, f)
-		if err != nil {
-			return nil, s.wrap("relations of", err)
-		}
-		if len(ends) == 0 {
-			continue
-		}
-		rels := make([]*graph.Relation, 0, len(ends))
-		for _, e := range ends {
-			rel, ok := stmts[e.rel.ID]
-			if !ok {
-				rel = e.rel
-				if err := r.fillStatement(rel); err != nil {
-					return nil, s.wrap("relations of", err)
-				}
-				stmts[rel.ID] = rel
-			} else {
+	}
+	if err := r.fillStatements(uniqRels); err != nil {
+		return nil, s.wrap("relations of", err)
+	}
+	out := make(map[string][]*graph.Relation, len(ends))
+	for id, es := range ends {
+		rels := make([]*graph.Relation, 0, len(es))
+		for _, e := range es {
+			rel := byID[e.rel.ID]
+			if rel.Document == "" { // no statement: not a stored relation
+				continue
+			}
+			if e.rel != rel {
 				rel = cloneRelation(rel)
 			}
 			rels = append(rels, rel)
+		}
+		if len(rels) == 0 {
+			continue
 		}
 		sort.Slice(rels, func(i, j int) bool { return rels[i].ID < rels[j].ID })
 		out[id] = rels
@@ -198,22 +209,15 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, f graph.RelationFil
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := s.reader(ctx)
-	out := make(map[string][]string, len(ids))
-	for _, id := range ids {
-		if _, done := out[id]; done {
-			continue
-		}
-		ends, err := r.incident(id, f)
-		if err != nil {
-			return nil, s.wrap("neighbors", err)
-		}
-		if len(ends) == 0 {
-			continue
-		}
-		seen := make(map[string]bool, len(ends))
-		ns := make([]string, 0, len(ends))
-		for _, e := range ends {
+	ends, err := s.reader(ctx).incident(ids, f)
+	if err != nil {
+		return nil, s.wrap("neighbors", err)
+	}
+	out := make(map[string][]string, len(ends))
+	for id, es := range ends {
+		seen := make(map[string]bool, len(es))
+		ns := make([]string, 0, len(es))
+		for _, e := range es {
 			if !seen[e.other] {
 				seen[e.other] = true
 				ns = append(ns, e.other)
@@ -243,13 +247,21 @@ func (s *Store) Relations(ctx context.Context, ids []string) ([]*graph.Relation,
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	r := s.reader(ctx)
+	m, err := s.reader(ctx).relations(ids)
+	if err != nil {
+		return nil, s.wrap("relations", err)
+	}
 	out := make([]*graph.Relation, len(ids))
+	used := make(map[string]bool, len(m))
 	for i, id := range ids {
-		rel, err := r.relation(id)
-		if err != nil {
-			return nil, s.wrap("relations", err)
+		rel := m[id]
+		if rel == nil {
+			continue
 		}
+		if used[id] {
+			rel = cloneRelation(rel)
+		}
+		used[id] = true
 		out[i] = rel
 	}
 	return out, nil
@@ -273,14 +285,11 @@ func (s *Store) ScanRelations(ctx context.Context, fn func(*graph.Relation) bool
 		if err := s.rlock(ctx); err != nil {
 			return err
 		}
-		r := s.reader(ctx)
-		for _, rel := range batch {
-			if err := r.fillStatement(rel); err != nil {
-				s.mu.RUnlock()
-				return s.wrap("scan relations", err)
-			}
-		}
+		err := s.reader(ctx).fillStatements(batch)
 		s.mu.RUnlock()
+		if err != nil {
+			return s.wrap("scan relations", err)
+		}
 		for _, rel := range batch {
 			if rel.Document == "" { // removed meanwhile
 				continue
@@ -323,11 +332,12 @@ func (s *Store) DocumentText(ctx context.Context, id string) (string, error) {
 		return "", err
 	}
 	defer s.mu.RUnlock()
-	d, found, err := s.reader(ctx).document(id, true)
+	docs, err := s.reader(ctx).documentsByID([]string{id}, true)
 	if err != nil {
 		return "", s.wrap("document text", err)
 	}
-	if !found {
+	d := docs[id]
+	if d == nil {
 		return "", fmt.Errorf("cayleystore: document %q: %w", id, graph.ErrNotFound)
 	}
 	return d.Text, nil

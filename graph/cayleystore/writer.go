@@ -217,10 +217,11 @@ func (s *Store) PutFacts(ctx context.Context, facts graph.DocumentFacts) (graph.
 // DeleteRelation implements graph.Store.
 func (s *Store) DeleteRelation(ctx context.Context, id string) (graph.Change, error) {
 	return s.write(ctx, "delete relation "+id, func(r *reader) ([]quad.Quad, []quad.Quad, graph.Change, error) {
-		doc, err := r.statementDocument(id)
+		docs, err := r.statementDocuments([]string{id})
 		if err != nil {
 			return nil, nil, graph.Change{}, err
 		}
+		doc := docs[id]
 		if doc == "" {
 			return nil, nil, graph.Change{}, fmt.Errorf("relation %q: %w", id, graph.ErrNotFound)
 		}
@@ -297,33 +298,37 @@ func checkReferences(r *reader, nf graph.DocumentFacts, replacing bool) error {
 	for _, e := range nf.Entities {
 		given[e.ID] = true
 	}
+	var ends, custom []string
+	for _, rel := range nf.Relations {
+		for _, id := range []string{rel.Subject, rel.Object} {
+			if !given[id] {
+				ends = append(ends, id)
+			}
+		}
+		if rel.ID != graph.RelationID(doc, rel.Subject, rel.Predicate, rel.Object) {
+			custom = append(custom, rel.ID)
+		}
+	}
 	except := ""
 	if replacing {
 		except = doc
 	}
-	checked := map[string]bool{}
+	exists, err := r.existing(ends, except)
+	if err != nil {
+		return err
+	}
+	stated, err := r.statementDocuments(custom)
+	if err != nil {
+		return err
+	}
 	for _, rel := range nf.Relations {
 		for _, id := range []string{rel.Subject, rel.Object} {
-			if given[id] || checked[id] {
-				continue
-			}
-			ok, err := r.existsIn(id, except)
-			if err != nil {
-				return err
-			}
-			if !ok {
+			if !given[id] && !exists[id] {
 				return fmt.Errorf("%w: document %s: relation %s %s %s: no entity %q", graph.ErrInvalid, doc, rel.Subject, rel.Predicate, rel.Object, id)
 			}
-			checked[id] = true
 		}
-		if rel.ID != graph.RelationID(doc, rel.Subject, rel.Predicate, rel.Object) {
-			other, err := r.statementDocument(rel.ID)
-			if err != nil {
-				return err
-			}
-			if other != "" && other != doc {
-				return fmt.Errorf("%w: document %s: relation ID %s is already used by document %s", graph.ErrInvalid, doc, rel.ID, other)
-			}
+		if other := stated[rel.ID]; other != "" && other != doc {
+			return fmt.Errorf("%w: document %s: relation ID %s is already used by document %s", graph.ErrInvalid, doc, rel.ID, other)
 		}
 	}
 	return nil
@@ -333,14 +338,12 @@ func checkReferences(r *reader, nf graph.DocumentFacts, replacing bool) error {
 // entity that relations of other documents still refer to.
 func checkOrphans(r *reader, doc string, cur, want quadSet) error {
 	gone := map[string]bool{}
-	for _, o := range cur {
-		if o.kind == ownEntity {
-			gone[o.id] = true
-		}
-	}
 	ownRels := map[string]bool{}
 	for _, o := range cur {
-		if o.kind == ownRelation {
+		switch o.kind {
+		case ownEntity:
+			gone[o.id] = true
+		case ownRelation:
 			ownRels[o.id] = true
 		}
 	}
@@ -349,33 +352,34 @@ func checkOrphans(r *reader, doc string, cur, want quadSet) error {
 			delete(gone, o.id)
 		}
 	}
+	if len(gone) == 0 {
+		return nil
+	}
 	ids := make([]string, 0, len(gone))
 	for id := range gone {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	elsewhere, err := r.existing(ids, doc)
+	if err != nil {
+		return err
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return elsewhere[id] })
+	ends, err := r.incident(ids, graph.RelationFilter{})
+	if err != nil {
+		return err
+	}
 	for _, id := range ids {
-		ok, err := r.existsIn(id, doc)
-		if err != nil {
-			return err
-		}
-		if ok {
-			continue
-		}
-		ends, err := r.incident(id, graph.RelationFilter{})
-		if err != nil {
-			return err
-		}
-		for _, e := range ends {
+		for _, e := range ends[id] {
 			if ownRels[e.rel.ID] {
 				continue
 			}
-			other, err := r.statementDocument(e.rel.ID)
+			docs, err := r.statementDocuments([]string{e.rel.ID})
 			if err != nil {
 				return err
 			}
 			return fmt.Errorf("%w: document %s no longer states entity %q, but relation %s (%s %s %s) of document %s refers to it",
-				graph.ErrInvalid, doc, id, e.rel.ID, e.rel.Subject, e.rel.Predicate, e.rel.Object, other)
+				graph.ErrInvalid, doc, id, e.rel.ID, e.rel.Subject, e.rel.Predicate, e.rel.Object, docs[e.rel.ID])
 		}
 	}
 	return nil
