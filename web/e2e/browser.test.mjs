@@ -100,6 +100,7 @@ test('explorer and playground in Chromium, offline', { skip, timeout: 240_000 },
         throw e;
       }
     });
+  let playgroundHref = '';
   const nodeCount = () => page.evaluate(() => window.kgExplorer.cy.nodes().length);
 
   await step('search 上海交大 and open its neighbourhood', async () => {
@@ -121,6 +122,15 @@ test('explorer and playground in Chromium, offline', { skip, timeout: 240_000 },
     assert.match(await page.locator('#playground-link').getAttribute('href'), /^\/playground\?query=/);
     await page.waitForTimeout(700); // let the layout animation settle
     await shot('02-neighbourhood');
+
+    // The export menu downloads exactly this view.
+    await page.click('#export-menu summary');
+    const gexfHref = await page.locator('#export-menu a[data-format="gexf"]').getAttribute('href');
+    const gexf = await (await fetch(new URL(gexfHref, BASE))).text();
+    assert.match(gexf, /<gexf xmlns="http:\/\/gexf.net\/1.3"[^>]* version="1.3"/);
+    assert.equal((gexf.match(/<node /g) || []).length, want, 'GEXF of the view has its nodes');
+    await page.click('#export-menu summary');
+    playgroundHref = await page.locator('#playground-link').getAttribute('href');
   });
 
   await step('open an edge and see its evidence highlighted in its paragraph', async () => {
@@ -252,6 +262,15 @@ test('explorer and playground in Chromium, offline', { skip, timeout: 240_000 },
     const text = await result.innerText();
     assert.match(text.replace(/\s+/g, ''), new RegExp(`"entities":${want}`));
     await shot('08-playground');
+
+    // "Open in playground" from the explorer: the query behind the view, with its variables.
+    await page.goto(new URL(playgroundHref, BASE).href);
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+    await page.waitForFunction(() => /query Neighbourhood/.test(document.querySelector('.graphiql-query-editor')?.textContent || ''));
+    await page.waitForTimeout(800);
+    await page.locator('.graphiql-execute-button').click();
+    await page.waitForFunction(() => /"subgraph"/.test(document.querySelector('.result-window')?.textContent || ''));
+    assert.match(await page.locator('.result-window').innerText(), /org\/sjtu/);
 
     // A preloaded example from the drop-down.
     await page.selectOption('#examples', { index: 1 });

@@ -308,6 +308,7 @@ function applyFilters() {
   });
   renderFilters();
   updateStatus();
+  updateExportLink();
 }
 
 function renderFilters() {
@@ -388,15 +389,19 @@ function showError(e) {
 function setQuery(query, variables) {
   state.query = { query, variables };
   $('#playground-link').href = Q.playgroundURL(query, variables);
-  updateExportLink();
 }
 
+// Points the export menu at the current view: the nodes on screen (or, for
+// very large views, the seeds and their neighbourhood).
 function updateExportLink() {
   const ids = cy.nodes().map((n) => n.id());
-  let href = '/export/gexf';
-  if (ids.length && ids.length <= 200) href += `?ids=${encodeURIComponent(ids.join(','))}&hops=0`;
-  else if (state.focus) href += `?ids=${encodeURIComponent([state.focus, ...state.expand].join(','))}&hops=1`;
-  $('#export-link').href = href;
+  let sel = '';
+  if (ids.length && ids.length <= 200) sel = `?ids=${encodeURIComponent(ids.join(','))}&hops=0`;
+  else if (state.focus && state.mode !== 'path') sel = `?ids=${encodeURIComponent([state.focus, ...state.expand].join(','))}&hops=1`;
+  document.querySelectorAll('#export-menu a[data-format]').forEach((a) => {
+    const f = a.dataset.format;
+    a.href = f === 'all' ? '/export/gexf' : `/export/${f}${sel}`;
+  });
 }
 
 // ---------- evidence ----------
