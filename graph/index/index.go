@@ -15,9 +15,7 @@
 // reflects every Options.Poll and reloads when it moved. Sync forces the
 // check.
 //
-// Values returned by reads are copies of the index's values, but slices
-// inside them (aliases, attributes, evidence, documents) are shared with
-// the index and must not be modified in place.
+// Values returned by reads are copies the caller may modify.
 package index
 
 import (
@@ -240,7 +238,7 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*graph.Entity, er
 	n = 0
 	for i, id := range ids {
 		if e := st.ents[id]; e != nil {
-			slab[n] = *e
+			slab[n] = cloneEntity(e)
 			out[i] = &slab[n]
 			n++
 		}
@@ -268,7 +266,7 @@ func (s *Store) ScanEntities(ctx context.Context, kinds []graph.Kind, after stri
 		for ; i < len(st.entIDs) && len(batch) < scanChunk; i++ {
 			e := st.ents[st.entIDs[i]]
 			if len(kinds) == 0 || slices.Contains(kinds, e.Kind) {
-				batch = append(batch, *e)
+				batch = append(batch, cloneEntity(e))
 			}
 		}
 		end := i >= len(st.entIDs)
@@ -316,7 +314,7 @@ func (s *Store) RelationsOf(ctx context.Context, ids []string, f graph.RelationF
 		rels := make([]*graph.Relation, n)
 		for k := range adj {
 			if adj[k].match(f) {
-				slab = append(slab, *adj[k].rel)
+				slab = append(slab, cloneRelation(adj[k].rel))
 				rels[len(slab)-1] = &slab[len(slab)-1]
 			}
 		}
@@ -335,7 +333,7 @@ func (s *Store) Relations(ctx context.Context, ids []string) ([]*graph.Relation,
 	out := make([]*graph.Relation, len(ids))
 	for i, id := range ids {
 		if r := st.rels[id]; r != nil {
-			c := *r
+			c := cloneRelation(r)
 			out[i] = &c
 		}
 	}
@@ -357,7 +355,7 @@ func (s *Store) ScanRelations(ctx context.Context, fn func(*graph.Relation) bool
 		end := min(i+scanChunk, len(st.relIDs))
 		batch := make([]graph.Relation, 0, end-i)
 		for _, id := range st.relIDs[i:end] {
-			batch = append(batch, *st.rels[id])
+			batch = append(batch, cloneRelation(st.rels[id]))
 		}
 		if end > 0 {
 			after = st.relIDs[end-1]
@@ -406,7 +404,9 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, f graph.RelationFil
 	return out, nil
 }
 
-// LookupName implements graph.Store.
+// LookupName implements graph.Store. It answers from memory unless some
+// entity is stated by several documents: then names that lost the merge
+// count too, and only the backing store knows them.
 func (s *Store) LookupName(ctx context.Context, name string) ([]string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -415,6 +415,10 @@ func (s *Store) LookupName(ctx context.Context, name string) ([]string, error) {
 	st, err := s.read(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if st.multiDoc > 0 {
+		s.mu.RUnlock()
+		return s.backing.LookupName(ctx, name)
 	}
 	defer s.mu.RUnlock()
 	ids := append([]string{}, st.zhNames[name]...)

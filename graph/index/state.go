@@ -22,6 +22,11 @@ type state struct {
 	docEnts map[string]map[string]struct{} // document -> entities it states facts about
 	docRels map[string]map[string]struct{} // document -> its relations
 
+	// multiDoc counts entities stated by more than one document: the
+	// merged entity shows only the winning names, so name lookups must ask
+	// the backing store while there are any.
+	multiDoc int
+
 	byKind map[graph.Kind]int
 	byPred map[string]int
 	docs   []graph.Document
@@ -44,6 +49,23 @@ func (h *half) match(f graph.RelationFilter) bool {
 		return false
 	}
 	return len(f.Predicates) == 0 || slices.Contains(f.Predicates, h.rel.Predicate)
+}
+
+// cloneEntity copies e with slices of its own, so callers may modify it.
+func cloneEntity(e *graph.Entity) graph.Entity {
+	c := *e
+	c.Aliases = slices.Clone(e.Aliases)
+	c.Attributes = slices.Clone(e.Attributes)
+	c.Evidence = slices.Clone(e.Evidence)
+	c.Documents = slices.Clone(e.Documents)
+	return c
+}
+
+// cloneRelation copies r with an evidence slice of its own.
+func cloneRelation(r *graph.Relation) graph.Relation {
+	c := *r
+	c.Evidence = slices.Clone(r.Evidence)
+	return c
 }
 
 type nameEntry struct {
@@ -92,6 +114,9 @@ func (st *state) bulk(ents []*graph.Entity, rels []*graph.Relation) {
 func (st *state) addEntity(e *graph.Entity) {
 	st.ents[e.ID] = e
 	st.byKind[e.Kind]++
+	if len(e.Documents) > 1 {
+		st.multiDoc++
+	}
 	if e.Name != "" {
 		st.zhNames[e.Name] = append(st.zhNames[e.Name], e.ID)
 	}
@@ -123,6 +148,9 @@ func (st *state) removeEntity(id string) {
 		return
 	}
 	delete(st.ents, id)
+	if len(e.Documents) > 1 {
+		st.multiDoc--
+	}
 	if st.byKind[e.Kind]--; st.byKind[e.Kind] <= 0 {
 		delete(st.byKind, e.Kind)
 	}
