@@ -201,6 +201,7 @@ test('explorer and playground in Chromium, offline', { skip, timeout: 240_000 },
   await step('English labels, PNG export', async () => {
     await page.goto(`${BASE}/explore?focus=org/sjtu`);
     await page.waitForFunction(() => window.kgExplorer.cy.nodes().length > 1);
+    await page.locator('#panel .entity[data-id="org/sjtu"]').waitFor();
     await page.click('#lang');
     const label = await page.evaluate(() => window.kgExplorer.cy.getElementById('org/sjtu').data('display'));
     assert.equal(label, 'Shanghai Jiao Tong University');

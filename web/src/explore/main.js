@@ -170,7 +170,6 @@ function stylesheet(n) {
 
 const cy = cytoscape({
   container: $('#cy'),
-  wheelSensitivity: 0.3,
   minZoom: 0.05,
   maxZoom: 4,
   style: stylesheet(0),
@@ -951,12 +950,13 @@ async function loadView() {
     if (state.sel) selectPartner(state.sel);
     return;
   }
-  await loadNeighbourhood();
+  // The side panel loads while the graph is laid out.
   const sel = state.sel || state.focus;
-  const sn = cy.getElementById(sel);
-  if (sn.nonempty()) sn.select();
   if (sel.startsWith('rel/')) showRelation(sel);
   else showEntity(sel);
+  await loadNeighbourhood();
+  const sn = cy.getElementById(sel);
+  if (sn.nonempty()) sn.select();
 }
 
 // Node/edge clicks.
