@@ -52,24 +52,6 @@ func Handler(st graph.Store, log *slog.Logger) http.Handler {
 			httpError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		var buf bytes.Buffer
-		if err := Write(r.Context(), st, f.Name, sel, &buf); err != nil {
-			switch {
-			case errors.Is(err, graph.ErrInvalid):
-				httpError(w, http.StatusBadRequest, err.Error())
-			case errors.Is(err, graph.ErrNotFound):
-				httpError(w, http.StatusNotFound, err.Error())
-			case errors.Is(err, context.Canceled):
-				// The client went away; nothing to answer.
-			case errors.Is(err, graph.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-				log.WarnContext(r.Context(), "export failed", "format", f.Name, "err", err)
-				httpError(w, http.StatusServiceUnavailable, "store unavailable, try again")
-			default:
-				log.ErrorContext(r.Context(), "export failed", "format", f.Name, "err", err)
-				httpError(w, http.StatusInternalServerError, "export failed")
-			}
-			return
-		}
 		base := "minhang-kg"
 		if !sel.Whole() {
 			base += "-subgraph"
@@ -78,18 +60,94 @@ func Handler(st graph.Store, log *slog.Logger) http.Handler {
 			base += "-" + strings.TrimPrefix(f.Name, "csv-")
 		}
 		h := w.Header()
-		h.Set("Content-Type", f.MediaType)
-		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": base + "." + f.Ext}))
-		h.Set("Content-Length", strconv.Itoa(buf.Len()))
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Cache-Control", "no-store")
-		if r.Method == http.MethodHead {
+		// The output is streamed; the first bufferSize bytes are held back
+		// so that an early error (unknown ID, store down) still gets a
+		// proper status instead of a truncated 200.
+		out := &deferredWriter{w: w, limit: bufferSize, commit: func() {
+			h.Set("Content-Type", f.MediaType)
+			h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": base + "." + f.Ext}))
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Cache-Control", "no-store")
+		}, head: r.Method == http.MethodHead}
+		err = Write(r.Context(), st, f.Name, sel, out)
+		if err == nil {
+			err = out.Close()
+		}
+		if err == nil {
 			return
 		}
-		if _, err := buf.WriteTo(w); err != nil {
-			log.DebugContext(r.Context(), "export: write response", "err", err)
+		if out.committed {
+			// Part of the file is already on its way: break the connection
+			// so the client sees a failed download, not a short file.
+			log.ErrorContext(r.Context(), "export failed mid-stream", "format", f.Name, "err", err)
+			panic(http.ErrAbortHandler)
+		}
+		switch {
+		case errors.Is(err, graph.ErrInvalid):
+			httpError(w, http.StatusBadRequest, err.Error())
+		case errors.Is(err, graph.ErrNotFound):
+			httpError(w, http.StatusNotFound, err.Error())
+		case errors.Is(err, context.Canceled):
+			// The client went away; nothing to answer.
+		case errors.Is(err, graph.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+			log.WarnContext(r.Context(), "export failed", "format", f.Name, "err", err)
+			httpError(w, http.StatusServiceUnavailable, "store unavailable, try again")
+		default:
+			log.ErrorContext(r.Context(), "export failed", "format", f.Name, "err", err)
+			httpError(w, http.StatusInternalServerError, "export failed")
 		}
 	})
+}
+
+// bufferSize is how much export output is held back before the response
+// is committed. Small graphs (the curated dataset) fit whole, so they get a
+// Content-Length. A variable for tests.
+var bufferSize = 1 << 20
+
+// deferredWriter buffers up to limit bytes; past that it commits the
+// response (calls commit, then writes the status) and streams.
+type deferredWriter struct {
+	w         http.ResponseWriter
+	limit     int
+	commit    func()
+	head      bool
+	buf       bytes.Buffer
+	committed bool
+}
+
+func (d *deferredWriter) Write(p []byte) (int, error) {
+	if !d.committed {
+		if d.buf.Len()+len(p) <= d.limit {
+			return d.buf.Write(p)
+		}
+		d.committed = true
+		d.commit()
+		if d.head {
+			return len(p), nil
+		}
+		if _, err := d.buf.WriteTo(d.w); err != nil {
+			return 0, err
+		}
+	}
+	if d.head {
+		return len(p), nil
+	}
+	return d.w.Write(p)
+}
+
+// Close sends what is still buffered, with its Content-Length.
+func (d *deferredWriter) Close() error {
+	if d.committed {
+		return nil
+	}
+	d.committed = true
+	d.commit()
+	d.w.Header().Set("Content-Length", strconv.Itoa(d.buf.Len()))
+	if d.head {
+		return nil
+	}
+	_, err := d.buf.WriteTo(d.w)
+	return err
 }
 
 // IndexHandler serves GET /export: the list of formats as JSON.

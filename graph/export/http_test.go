@@ -1,6 +1,9 @@
 package export
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -8,6 +11,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/minhang-kg/kg/graph"
 )
 
 func TestHandler(t *testing.T) {
@@ -74,5 +79,63 @@ func TestHandlerMethod(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/export/gexf", nil))
 	if rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("POST: status %d", rec.Code)
+	}
+}
+
+// failingDump writes part of a dump, then fails, like a store that goes
+// away in the middle of an export.
+type failingDump struct{ *fakeStore }
+
+func (f failingDump) ExportNQuads(ctx context.Context, w io.Writer) error {
+	if err := f.fakeStore.ExportNQuads(ctx, w); err != nil {
+		return err
+	}
+	return fmt.Errorf("connection reset: %w", graph.ErrUnavailable)
+}
+
+func TestHandlerStreams(t *testing.T) {
+	old := bufferSize
+	bufferSize = 64
+	defer func() { bufferSize = old }()
+
+	for _, tt := range []struct {
+		name    string
+		st      graph.Store
+		wantErr bool
+	}{
+		{"complete", newFakeStore(), false},
+		{"fails mid-stream", failingDump{newFakeStore()}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.Handle("GET /export/{format}", Handler(tt.st, slog.New(slog.DiscardHandler)))
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			res, err := http.Get(srv.URL + "/export/nquads")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, readErr := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/n-quads; charset=utf-8" {
+				t.Fatalf("status %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			if tt.wantErr {
+				if readErr == nil {
+					t.Fatalf("a failed export was delivered as a complete %d-byte file", len(body))
+				}
+				return
+			}
+			if readErr != nil {
+				t.Fatal(readErr)
+			}
+			var want bytes.Buffer
+			if err := tt.st.ExportNQuads(context.Background(), &want); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(body, want.Bytes()) || len(body) <= bufferSize {
+				t.Fatalf("streamed body differs from the dump (%d vs %d bytes)", len(body), want.Len())
+			}
+		})
 	}
 }
