@@ -106,6 +106,12 @@ test('explorer and playground in Chromium, offline', { skip, timeout: 240_000 },
   await step('search 上海交大 and open its neighbourhood', async () => {
     await page.goto(`${BASE}/`);
     assert.match(page.url(), /\/explore$/, '/ redirects to /explore');
+    // English and pinyin find it too.
+    for (const text of ['Jiao Tong', 'shjtdx']) {
+      await page.fill('#search', text);
+      await page.press('#search', 'Enter');
+      await page.locator('.result[data-id="org/sjtu"]').waitFor();
+    }
     await page.fill('#search', '上海交大');
     await page.press('#search', 'Enter');
     const hit = page.locator('.result[data-id="org/sjtu"]');
