@@ -21,14 +21,13 @@ import (
 // write. After every kill the store must open and hold exactly the old or
 // exactly the new graph (compared by a digest of the full N-Quads export).
 //
-// KG_KILL_TEST_QUADS sets the dataset size (default 2000 quads: replacing a
-// document currently takes seconds per thousand quads, so this gives a
-// write window of a few seconds).
+// KG_KILL_TEST_QUADS sets the dataset size (default 5000 quads, a write
+// window of about a second here).
 func TestKillMidSeed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kill test skipped in -short mode")
 	}
-	quads := 2000
+	quads := 5000
 	if v := os.Getenv("KG_KILL_TEST_QUADS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
