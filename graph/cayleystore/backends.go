@@ -10,12 +10,14 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"github.com/cayleygraph/cayley/graph/memstore"
 	csql "github.com/cayleygraph/cayley/graph/sql"
 	_ "github.com/cayleygraph/cayley/graph/sql/postgres" // registers the "postgres" SQL flavour and lib/pq
+	"github.com/cayleygraph/quad"
 	hkv "github.com/hidal-go/hidalgo/kv"
 	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
 	bolt "go.etcd.io/bbolt"
@@ -75,7 +78,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	case BackendMemory:
 		s = &Store{qs: memstore.New()}
 	case BackendBbolt:
-		s, err = openBbolt(cfg)
+		s, err = openBbolt(cfg, log)
 	case BackendPostgres:
 		s, err = openPostgres(ctx, cfg)
 	default:
@@ -114,7 +117,7 @@ func redactDSN(dsn string) string {
 // bbolt registration waits forever for another process's lock), then hands
 // it to Cayley's kv quad store without bloom filters (which would take
 // ~150 MB of heap on a fresh store).
-func openBbolt(cfg Config) (*Store, error) {
+func openBbolt(cfg Config, log *slog.Logger) (*Store, error) {
 	path := cfg.Path
 	if path == "" {
 		path = DefaultPath
@@ -138,13 +141,19 @@ func openBbolt(cfg Config) (*Store, error) {
 	skv := &sharedTxKV{KV: hbolt.New(db)}
 	switch err := kv.Init(skv, nil); {
 	case err == nil:
-		if err := createValueBuckets(db); err != nil {
+		if err := errors.Join(createValueBuckets(db), setQuadIndexes(skv)); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("cayleystore: bbolt %s: init: %w", path, err)
 		}
 	case !errors.Is(err, cgraph.ErrDatabaseExists):
 		db.Close()
 		return nil, fmt.Errorf("cayleystore: bbolt %s: init: %w", path, err)
+	}
+	if ok, err := hasQuadIndexes(skv); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
+	} else if !ok {
+		log.Warn("bbolt store lacks the predicate and label indexes (made by an older version): reads by predicate or document scan every quad; re-create it (delete the file and seed again)", "path", path)
 	}
 	opts := cgraph.Options{kv.OptNoBloom: true}
 	qs, err := kv.New(skv, opts)
@@ -194,6 +203,55 @@ func createValueBuckets(db *bolt.DB) error {
 		}
 		return nil
 	})
+}
+
+// quadIndexes are the kv quad indexes of a new store: Cayley's defaults
+// (subject-predicate, object-predicate-subject) and single-direction
+// predicate and label indexes. Without the last two, Cayley's kv answers a
+// QuadIterator by predicate or label (every relation of a predicate, every
+// quad of a document, a relation by its statement) with a scan of all
+// quads.
+var quadIndexes = append(slices.Clone(kv.DefaultQuadIndexes),
+	kv.QuadIndex{Dirs: []quad.Direction{quad.Predicate}},
+	kv.QuadIndex{Dirs: []quad.Direction{quad.Label}},
+)
+
+// keyMetaIndexes is where Cayley's kv store keeps its index list (JSON of
+// []kv.QuadIndex), read by kv.New. kv.Init writes the defaults there and
+// has no option to choose others.
+var keyMetaIndexes = hkv.Key{[]byte("meta"), []byte("indexes")}
+
+// setQuadIndexes records quadIndexes in a store that has no quads yet.
+func setQuadIndexes(db hkv.KV) error {
+	data, err := json.Marshal(quadIndexes)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	return hkv.Update(ctx, db, func(tx hkv.Tx) error { return tx.Put(ctx, keyMetaIndexes, data) })
+}
+
+// hasQuadIndexes reports whether the store has the predicate and label
+// indexes.
+func hasQuadIndexes(db hkv.KV) (bool, error) {
+	ctx := context.Background()
+	var got []kv.QuadIndex
+	err := hkv.View(ctx, db, func(tx hkv.Tx) error {
+		data, err := tx.Get(ctx, keyMetaIndexes)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(data, &got)
+	})
+	if err != nil {
+		return false, fmt.Errorf("read quad indexes: %w", err)
+	}
+	for _, d := range []quad.Direction{quad.Predicate, quad.Label} {
+		if !slices.ContainsFunc(got, func(ind kv.QuadIndex) bool { return len(ind.Dirs) == 1 && ind.Dirs[0] == d }) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // sharedTxKV lets several Cayley ApplyDeltas calls run inside one bbolt
