@@ -77,5 +77,18 @@
 // document (by ID) that gives a kind, name, English name or description
 // wins; aliases, attributes and evidence are the union, in a stable order
 // (aliases sorted; attributes by document then key then value; evidence by
-// document, start, end, quote).
+// document, start, end, quote). An entity exists while some document gives
+// it a kind; Entity.Documents lists those documents. On read, an attribute
+// without a type comes back as "text" and evidence without a document names
+// the document stating the fact.
+//
+// Stats.Quads and ExportNQuads cover every quad, the meta and audit graphs
+// included; the export is sorted, so equal graphs export to equal bytes.
+//
+// Indexes: Cayley's memstore indexes all four directions. Its kv (bbolt)
+// store indexes subject and object only, so new bbolt files also get
+// predicate and label indexes; on PostgreSQL a label index is added to
+// Cayley's schema. Reads by subject, object, predicate (relations of one
+// kind, audit) and label (a document's facts, a relation by ID) are
+// therefore index lookups on every backend.
 package graph
