@@ -315,7 +315,10 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("cayleystore: postgres: %w: %w", graph.ErrUnavailable, err)
+		if unavailable(err) {
+			return nil, fmt.Errorf("cayleystore: postgres %s: %w: %w", redactDSN(cfg.DSN), graph.ErrUnavailable, err)
+		}
+		return nil, fmt.Errorf("cayleystore: postgres %s: %w", redactDSN(cfg.DSN), err)
 	}
 	var initialised bool
 	if err := db.QueryRowContext(ctx, `SELECT to_regclass('nodes') IS NOT NULL AND to_regclass('quads') IS NOT NULL`).Scan(&initialised); err != nil {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -167,5 +168,33 @@ func TestPostgresSharedDatabase(t *testing.T) {
 	}
 	if sb.Quads != sa.Quads || sb.Quads <= quads[1] || sb.Entities != sa.Entities {
 		t.Errorf("after a's write: a counts %d quads/%d entities, b %d/%d (before: %d quads)", sa.Quads, sa.Entities, sb.Quads, sb.Entities, quads[1])
+	}
+}
+
+// TestPostgresUnavailable needs no server: nothing listens on the port.
+func TestPostgresUnavailable(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want error
+	}{
+		{"nothing listening", Config{Backend: BackendPostgres, DSN: "postgres://kg:secret@127.0.0.1:1/kg?sslmode=disable&connect_timeout=2"}, graph.ErrUnavailable},
+		{"empty DSN", Config{Backend: BackendPostgres}, nil},
+		{"unknown backend", Config{Backend: "leveldb"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Open(t.Context(), tc.cfg, testLogger(t))
+			if err == nil {
+				s.Close()
+				t.Fatal("Open succeeded")
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("Open: %v, want %v", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Errorf("error shows the password: %v", err)
+			}
+		})
 	}
 }

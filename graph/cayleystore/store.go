@@ -17,6 +17,7 @@ import (
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/quad"
+	"github.com/lib/pq"
 
 	"github.com/minhang-kg/kg/graph"
 )
@@ -82,11 +83,28 @@ func (s *Store) wrap(op string, err error) error {
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("cayleystore %s: %s: %w", s.backend, op, err)
 	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) {
+	if unavailable(err) {
 		return fmt.Errorf("cayleystore %s: %s: %w: %w", s.backend, op, graph.ErrUnavailable, err)
 	}
 	return fmt.Errorf("cayleystore %s: %s: %w", s.backend, op, err)
+}
+
+// unavailable reports whether err says the backend cannot be reached: a
+// network error, a broken connection, or PostgreSQL refusing work
+// (connection exceptions, shutdown, too many connections).
+func unavailable(err error) bool {
+	var (
+		ne net.Error
+		pe *pq.Error
+	)
+	switch {
+	case errors.As(err, &ne), errors.Is(err, driver.ErrBadConn):
+		return true
+	case errors.As(err, &pe):
+		c := pe.Code.Class()
+		return c == "08" || c == "57" || c == "53"
+	}
+	return false
 }
 
 // Entities implements graph.Store.
