@@ -57,9 +57,13 @@ func TestBbolt(t *testing.T) {
 
 // TestExportParses reads the export back with Cayley's N-Quads parser.
 func TestExportParses(t *testing.T) {
-	for _, backend := range []string{BackendMemory, BackendBbolt} {
+	for _, backend := range []string{BackendMemory, BackendBbolt, BackendPostgres} {
 		t.Run(backend, func(t *testing.T) {
-			s := openT(t, Config{Backend: backend, Path: filepath.Join(t.TempDir(), "kg.db")})
+			cfg := Config{Backend: backend, Path: filepath.Join(t.TempDir(), "kg.db")}
+			if backend == BackendPostgres {
+				cfg.DSN = freshDatabase(t, pgDSN(t))
+			}
+			s := openT(t, cfg)
 			f := graph.DocumentFacts{
 				Document: graph.Document{ID: "doc/x", Title: "标题", Text: "第一行\n第二行\t\"引号\" \\ 反斜杠"},
 				Entities: []graph.Entity{
