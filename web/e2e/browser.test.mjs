@@ -173,6 +173,14 @@ test('explorer and playground in Chromium, offline', { skip, timeout: 240_000 },
     assert.equal(await page.locator('#panel ol.partners li').count(), want.length);
     assert.equal(new URL(page.url()).searchParams.get('mode'), 'partners');
     assert.equal(await nodeCount(), want.length + 1);
+    // Partnerships among the partners are drawn too, each once.
+    const ids = new Set(want.map((p) => p.partner.id));
+    let among = 0;
+    for (const id of ids) {
+      const ps = (await gql('query($id: ID!){ partners(id: $id, first: 50) { partner { id } } }', { id })).partners;
+      among += ps.filter((p) => ids.has(p.partner.id) && id < p.partner.id).length;
+    }
+    await page.waitForFunction((n) => window.kgExplorer.cy.edges('.among').length === n, among);
     await page.locator('#panel ol.partners li .entity-link').first().click();
     await page.locator('#panel .partnership figure.evidence mark').first().waitFor();
     await page.waitForTimeout(700);

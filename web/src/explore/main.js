@@ -157,6 +157,7 @@ function stylesheet(n) {
         'text-background-padding': '1px',
       },
     },
+    { selector: 'edge.among', style: { 'line-style': 'dashed', 'line-color': '#a6bddb', 'line-opacity': 0.7 } },
     { selector: 'edge.partner', style: { 'line-color': '#74a9cf', 'target-arrow-shape': 'none', 'line-opacity': 0.85 } },
     { selector: 'edge:selected', style: { 'line-color': '#e6550d', 'target-arrow-color': '#e6550d', width: 4, 'z-index': 11 } },
     { selector: 'edge.path', style: { 'line-color': '#fd8d3c', 'target-arrow-color': '#fd8d3c', width: 3 } },
@@ -673,6 +674,17 @@ async function loadPartners() {
       },
     })),
   );
+  // Partnerships among the partners themselves make it a network.
+  const among = await partnershipsAmong(d.partners.map((p) => p.partner.id));
+  if (token !== loadToken) return;
+  addElements(
+    [],
+    among.map(({ a, b, strength }) => ({
+      group: 'raw',
+      classes: 'partner among',
+      data: { id: `partner:${a}|${b}`, source: a, target: b, kind: 'partner', strength, width: 1 + (7 * strength) / maxStrength, arrow: 'none' },
+    })),
+  );
   statusNote = `${d.partners.length} 个合作伙伴 partners`;
   markFocus();
   applyFilters();
@@ -681,6 +693,24 @@ async function loadPartners() {
 }
 
 let partnerships = new Map();
+
+/** The partnerships between any two of ids, each once: [{a, b, strength}]. */
+async function partnershipsAmong(ids) {
+  if (ids.length < 2) return [];
+  const set = new Set(ids);
+  const out = [];
+  // The server bounds aliases per operation; ask in chunks.
+  for (let i = 0; i < ids.length; i += Q.PARTNERS_AMONG_CHUNK) {
+    const chunk = ids.slice(i, i + Q.PARTNERS_AMONG_CHUNK);
+    const d = await gql(Q.partnersAmong(chunk.length), Object.fromEntries(chunk.map((id, j) => [`id${j}`, id])));
+    chunk.forEach((id, j) => {
+      for (const p of d[`p${j}`]) {
+        if (set.has(p.partner.id) && id < p.partner.id) out.push({ a: id, b: p.partner.id, strength: p.strength });
+      }
+    });
+  }
+  return out;
+}
 
 function renderPartnerList(center, partners) {
   const list = el(
@@ -985,7 +1015,7 @@ cy.on('tap', 'node', async (evt) => {
 cy.on('tap', 'edge', (evt) => {
   const d = evt.target.data();
   if (d.kind === 'partner') {
-    selectPartner(d.partner);
+    if (d.partner) selectPartner(d.partner);
     return;
   }
   state.sel = d.id;

@@ -68,6 +68,16 @@ export const PARTNERS = `query Partners($id: ID!, $first: Int) {
   }
 }`;
 
+// Partners of several entities in one request, one alias each; at most
+// PARTNERS_AMONG_CHUNK of them (the server limits aliases per operation).
+export const PARTNERS_AMONG_CHUNK = 20;
+
+export function partnersAmong(n) {
+  const vars = Array.from({ length: n }, (_, i) => `$id${i}: ID!`).join(', ');
+  const fields = Array.from({ length: n }, (_, i) => `  p${i}: partners(id: $id${i}, first: 50) { strength partner { id } }`).join('\n');
+  return `query PartnersAmong(${vars}) {\n${fields}\n}`;
+}
+
 export const PATHS = `query Paths($from: ID!, $to: ID!, $maxHops: Int, $first: Int) {
   paths(from: $from, to: $to, maxHops: $maxHops, first: $first) {
     length

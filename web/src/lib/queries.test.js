@@ -18,6 +18,7 @@ const schema = buildSchema(sdl);
 
 const documents = Object.entries(Q)
   .filter(([, v]) => typeof v === 'string')
+  .concat([[`partnersAmong(${Q.PARTNERS_AMONG_CHUNK})`, Q.partnersAmong(Q.PARTNERS_AMONG_CHUNK)], ['partnersAmong(1)', Q.partnersAmong(1)]])
   .concat(Q.EXAMPLES.map((ex) => [`example: ${ex.title}`, ex.query]));
 
 for (const [name, doc] of documents) {

@@ -51,7 +51,8 @@ var e=Object.create,t=Object.defineProperty,n=Object.getOwnPropertyDescriptor,r=
       ${f}
     }
   }
-}`,y=`query Paths($from: ID!, $to: ID!, $maxHops: Int, $first: Int) {
+}`;function y(e){return`query PartnersAmong(${Array.from({length:e},(e,t)=>`$id${t}: ID!`).join(`, `)}) {\n${Array.from({length:e},(e,t)=>`  p${t}: partners(id: $id${t}, first: 50) { strength partner { id } }`).join(`
+`)}\n}`}var b=`query Paths($from: ID!, $to: ID!, $maxHops: Int, $first: Int) {
   paths(from: $from, to: $to, maxHops: $maxHops, first: $first) {
     length
     nodes { ${p} degree }
@@ -62,11 +63,11 @@ var e=Object.create,t=Object.defineProperty,n=Object.getOwnPropertyDescriptor,r=
       ${f}
     }
   }
-}`,b=`query Documents {
+}`,x=`query Documents {
   documents { id title titleEn text }
-}`,x=`query Predicates {
+}`,S=`query Predicates {
   predicates { id label labelEn symmetric }
-}`,S=[{title:`上海交大的合作伙伴 Partners of SJTU`,query:`# 谁与上海交大合作？经由哪些共同的事务？每条关系都带原文引用。
+}`,C=[{title:`上海交大的合作伙伴 Partners of SJTU`,query:`# 谁与上海交大合作？经由哪些共同的事务？每条关系都带原文引用。
 # Who works with Shanghai Jiao Tong University, through what, with the sentences that say so.
 query PartnersOfSJTU {
   search(text: "上海交大", kinds: [INSTITUTION], first: 1) {
@@ -138,4 +139,4 @@ query NeoBaySubgraph {
     byPredicate { predicate label labelEn count }
     topConnected(first: 10) { degree entity { id name nameEn kind } }
   }
-}`}];function C(e,t){let n=new URLSearchParams({query:e});return t&&Object.keys(t).length&&n.set(`variables`,JSON.stringify(t,null,2)),`/playground?${n}`}export{v as a,_ as c,s as d,o as f,u as h,h as i,m as l,d as m,g as n,y as o,c as p,S as r,x as s,b as t,C as u};
+}`}];function w(e,t){let n=new URLSearchParams({query:e});return t&&Object.keys(t).length&&n.set(`variables`,JSON.stringify(t,null,2)),`/playground?${n}`}export{v as a,_ as c,w as d,s as f,u as g,d as h,h as i,m as l,c as m,g as n,b as o,o as p,C as r,S as s,x as t,y as u};
