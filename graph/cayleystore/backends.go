@@ -344,16 +344,5 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cayleystore: postgres: %w", err)
 	}
-	return &Store{
-		qs:      qs,
-		sqlDB:   db,
-		shared:  true,
-		ping:    db.PingContext,
-		onClose: db.Close,
-		countQuads: func(ctx context.Context) (int64, error) {
-			var n int64
-			err := db.QueryRowContext(ctx, `SELECT count(*) FROM quads`).Scan(&n)
-			return n, err
-		},
-	}, nil
+	return &Store{qs: qs, sqlDB: db, ping: db.PingContext, onClose: db.Close}, nil
 }

@@ -35,15 +35,12 @@ type Store struct {
 	backend string
 	qs      cgraph.QuadStore
 	log     *slog.Logger
-	// shared: other processes may write the same backend (PostgreSQL).
-	shared bool
-	ping   func(ctx context.Context) error
-	// sqlDB, when set, is a PostgreSQL pool for bulk reads (sqlFetcher).
+	ping    func(ctx context.Context) error
+	onClose func() error
+	// sqlDB is set on PostgreSQL: a pool of our own, for bulk reads
+	// (sqlFetcher), counting and Ping. Its presence also says that other
+	// processes may write the same backend.
 	sqlDB *sql.DB
-	// countQuads, when set, counts quads (PostgreSQL: Cayley caches its
-	// count and misses other processes' writes).
-	countQuads func(ctx context.Context) (int64, error)
-	onClose    func() error
 	// inTx, when set, runs several ApplyDeltas calls as one transaction
 	// (bbolt; see sharedTxKV).
 	inTx func(run func() error) error
@@ -376,8 +373,12 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 
 // quadCount counts every stored quad.
 func (s *Store) quadCount(ctx context.Context) (int64, error) {
-	if s.countQuads != nil {
-		return s.countQuads(ctx)
+	if s.sqlDB != nil {
+		// Cayley's SQL store caches its count, missing other processes'
+		// writes.
+		var n int64
+		err := s.sqlDB.QueryRowContext(ctx, `SELECT count(*) FROM quads`).Scan(&n)
+		return n, err
 	}
 	// Cayley's memstore and kv counts are exact whatever the flag, which
 	// only makes kv count nodes by a full scan.

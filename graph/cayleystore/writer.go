@@ -62,7 +62,7 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 				"quadsAdded", ch.QuadsAdded, "quadsRemoved", ch.QuadsRemoved, "generation", g+1)
 			return ch, nil
 		}
-		if !s.shared || !retryable(err) || attempt >= maxWriteAttempts {
+		if s.sqlDB == nil || !retryable(err) || attempt >= maxWriteAttempts {
 			return graph.Change{}, s.wrap(op, err)
 		}
 		s.log.InfoContext(ctx, "store write raced with another writer; retrying", "op", op, "attempt", attempt, "err", err)
