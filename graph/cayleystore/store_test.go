@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
 	"github.com/cayleygraph/quad/nquads"
 	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
 	bolt "go.etcd.io/bbolt"
@@ -289,5 +291,56 @@ func runChild(path string) {
 	default:
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(childOther)
+	}
+}
+
+// TestCayleyKVMixedBatch pins the Cayley kv bug sharedTxKV works around:
+// one ApplyDeltas that deletes a node's last-but-one reference and adds a
+// quad using that node writes the added quad with a zero node ID, so the
+// quad cannot be read. If this test fails, Cayley fixed it, and Store.apply
+// could go back to a single ApplyDeltas call.
+func TestCayleyKVMixedBatch(t *testing.T) {
+	s := openT(t, Config{Backend: BackendBbolt, Path: filepath.Join(t.TempDir(), "kg.db")})
+	x, g := quad.IRI("x"), quad.IRI("g")
+	q1 := quad.Quad{Subject: x, Predicate: quad.IRI("p1"), Object: quad.String("a"), Label: g}
+	q2 := quad.Quad{Subject: x, Predicate: quad.IRI("p2"), Object: quad.String("b"), Label: g}
+	q3 := quad.Quad{Subject: x, Predicate: quad.IRI("p3"), Object: quad.String("c"), Label: g}
+	if err := s.qs.ApplyDeltas([]cgraph.Delta{{Quad: q1, Action: cgraph.Add}, {Quad: q2, Action: cgraph.Add}}, cgraph.IgnoreOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	// x loses two references and gains one: net -1.
+	err := s.qs.ApplyDeltas([]cgraph.Delta{
+		{Quad: q1, Action: cgraph.Delete}, {Quad: q2, Action: cgraph.Delete}, {Quad: q3, Action: cgraph.Add},
+	}, cgraph.IgnoreOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.reader(t.Context()).quads(quad.Subject, []quad.Value{x}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 1 && got[0] == q3 {
+		t.Fatal("Cayley's kv ApplyDeltas now keeps the added quad: the two-call workaround in Store.apply (sharedTxKV) can be removed")
+	}
+	if len(got) != 0 {
+		t.Fatalf("quads of x after the mixed batch: %v", got)
+	}
+	// Store.apply (deletes, then adds, in one transaction) keeps it.
+	y := quad.IRI("y")
+	r1 := quad.Quad{Subject: y, Predicate: quad.IRI("p1"), Object: quad.String("a"), Label: g}
+	r2 := quad.Quad{Subject: y, Predicate: quad.IRI("p2"), Object: quad.String("b"), Label: g}
+	r3 := quad.Quad{Subject: y, Predicate: quad.IRI("p3"), Object: quad.String("c"), Label: g}
+	if err := s.apply([]cgraph.Delta{{Quad: r1, Action: cgraph.Add}, {Quad: r2, Action: cgraph.Add}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.apply([]cgraph.Delta{{Quad: r1, Action: cgraph.Delete}, {Quad: r2, Action: cgraph.Delete}, {Quad: r3, Action: cgraph.Add}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.reader(t.Context()).quads(quad.Subject, []quad.Value{y}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != r3 {
+		t.Errorf("quads of y after Store.apply: %v, want [%v]", got, r3)
 	}
 }
