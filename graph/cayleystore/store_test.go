@@ -344,3 +344,52 @@ func TestCayleyKVMixedBatch(t *testing.T) {
 		t.Errorf("quads of y after Store.apply: %v, want [%v]", got, r3)
 	}
 }
+
+// TestBboltApplyRollsBack: when the adding half of a write fails, the
+// deleting half already applied in the same bbolt transaction is rolled
+// back with it, and the store keeps working.
+func TestBboltApplyRollsBack(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kg.db")
+	s := openT(t, Config{Backend: BackendBbolt, Path: path})
+	x, g := quad.IRI("x"), quad.IRI("g")
+	q1 := quad.Quad{Subject: x, Predicate: quad.IRI("p1"), Object: quad.String("a"), Label: g}
+	q2 := quad.Quad{Subject: x, Predicate: quad.IRI("p2"), Object: quad.IRI("new-node"), Label: g}
+	q3 := quad.Quad{Subject: x, Predicate: quad.IRI("p3"), Object: quad.String("c"), Label: g}
+	if err := s.apply([]cgraph.Delta{{Quad: q1, Action: cgraph.Add}, {Quad: q3, Action: cgraph.Add}}); err != nil {
+		t.Fatal(err)
+	}
+	// Delete q1, add q2 (new nodes) and q3 again: adding q3 fails.
+	err := s.apply([]cgraph.Delta{{Quad: q1, Action: cgraph.Delete}, {Quad: q2, Action: cgraph.Add}, {Quad: q3, Action: cgraph.Add}})
+	if !errors.Is(err, cgraph.ErrQuadExists) {
+		t.Fatalf("apply: %v, want ErrQuadExists", err)
+	}
+	check := func(s *Store, when string) {
+		t.Helper()
+		got, err := s.reader(t.Context()).quads(quad.Subject, []quad.Value{x}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sortQuads(got)
+		if want := sortQuads([]quad.Quad{q1, q3}); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: quads %v, want %v", when, got, want)
+		}
+	}
+	check(s, "after the failed write")
+	// The store still writes correctly (no stale node IDs cached by the
+	// failed attempt), also after reopening.
+	if err := s.apply([]cgraph.Delta{{Quad: q2, Action: cgraph.Add}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.reader(t.Context()).quads(quad.Object, []quad.Value{q2.Object}, nil)
+	if err != nil || len(got) != 1 || got[0] != q2 {
+		t.Errorf("quad with a node the failed write had created: %v, %v; want [%v]", got, err, q2)
+	}
+	if err := s.apply([]cgraph.Delta{{Quad: q2, Action: cgraph.Delete}}); err != nil {
+		t.Fatal(err)
+	}
+	check(s, "after writing again")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(openT(t, Config{Backend: BackendBbolt, Path: path}), "after reopening")
+}
