@@ -49,6 +49,17 @@ func TestWebAndExportRoutes(t *testing.T) {
 		t.Errorf("/: %d Location %q, want 302 to /explore", res.StatusCode, res.Header.Get("Location"))
 	}
 
+	for path, want := range map[string]string{"/explore/": "/explore", "/playground/?query=x": "/playground?query=x", "/explore/org/sjtu": "/explore"} {
+		res, err := noRedirect.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != want {
+			t.Errorf("%s: %d Location %q, want 301 to %s", path, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+
 	get := func(path string) (*http.Response, string) {
 		t.Helper()
 		res, err := http.Get(srv.URL + path)
