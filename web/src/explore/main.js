@@ -114,6 +114,7 @@ function documents() {
 function stylesheet(n) {
   const nodeMin = n > 300 ? 16 : n > 120 ? 9 : 5;
   const edgeMin = n > 300 ? 24 : n > 120 ? 14 : 8;
+  const size = n > 300 ? 'mapData(degree, 0, 40, 8, 32)' : 'mapData(degree, 0, 40, 16, 56)';
   return [
     {
       selector: 'node',
@@ -130,8 +131,8 @@ function stylesheet(n) {
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.7,
         'text-background-padding': '1px',
-        width: 'mapData(degree, 0, 40, 16, 56)',
-        height: 'mapData(degree, 0, 40, 16, 56)',
+        width: size,
+        height: size,
         'border-width': 1,
         'border-color': '#ffffff',
       },
@@ -165,7 +166,7 @@ function stylesheet(n) {
     { selector: 'node.shortest', style: { 'border-width': 4, 'border-color': '#d94801' } },
     { selector: '.hidden', style: { display: 'none' } },
     { selector: '.faded', style: { opacity: 0.15 } },
-    { selector: 'node.hub', style: { 'font-size': 22, 'font-weight': 'bold', 'min-zoomed-font-size': 4, 'z-index': 5 } },
+    { selector: 'node.hub', style: { 'font-size': n > 300 ? 16 : 20, 'font-weight': 'bold', 'min-zoomed-font-size': 4, 'z-index': 5 } },
   ];
 }
 
@@ -237,7 +238,7 @@ function tuneRendering() {
   cy.batch(() => {
     cy.nodes('.hub').removeClass('hub');
     if (n > 120) {
-      const hubs = Math.min(30, Math.ceil(n / 40));
+      const hubs = Math.min(20, Math.ceil(n / 40));
       cy.nodes().sort((a, b) => b.data('degree') - a.data('degree')).slice(0, hubs).addClass('hub');
     }
   });
