@@ -7,30 +7,12 @@ import fcose from 'cytoscape-fcose';
 import './style.css';
 import { gql } from '../lib/api.js';
 import { KINDS, kindInfo } from '../lib/kinds.js';
-import { locateQuote } from '../lib/text.js';
 import * as Q from '../lib/queries.js';
+import { $, el } from './dom.js';
+import { evidenceView, kindBadge } from './evidence.js';
+import { stylesheet } from './graphstyle.js';
 
 cytoscape.use(fcose);
-
-// ---------- small DOM helpers ----------
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'dataset') Object.assign(e.dataset, v);
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) {
-    if (c == null || c === false) continue;
-    e.append(c instanceof Node ? c : String(c));
-  }
-  return e;
-}
-
-const $ = (sel) => document.querySelector(sel);
 
 // ---------- state and URL ----------
 
@@ -91,7 +73,7 @@ function clampInt(s, lo, hi, dflt) {
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : dflt;
 }
 
-// ---------- reference data: predicates and document texts ----------
+// ---------- reference data: predicates ----------
 
 let predicateInfo = new Map();
 const predicatesReady = gql(Q.PREDICATES)
@@ -100,75 +82,7 @@ const predicatesReady = gql(Q.PREDICATES)
   })
   .catch((e) => showError(e));
 
-let documentsPromise = null;
-function documents() {
-  documentsPromise ??= gql(Q.DOCUMENTS).then((d) => new Map(d.documents.map((x) => [x.id, x])));
-  return documentsPromise;
-}
-
 // ---------- graph ----------
-
-// The stylesheet for a graph of n nodes: past a hundred or so nodes, labels
-// appear only once zoomed in (edge labels later still) except on the hubs,
-// so the overview stays legible at 300 nodes and usable at 2,000.
-function stylesheet(n) {
-  const nodeMin = n > 300 ? 16 : n > 120 ? 9 : 5;
-  const edgeMin = n > 300 ? 24 : n > 120 ? 14 : 8;
-  const size = n > 300 ? 'mapData(degree, 0, 40, 8, 32)' : 'mapData(degree, 0, 40, 16, 56)';
-  return [
-    {
-      selector: 'node',
-      style: {
-        'background-color': 'data(color)',
-        label: 'data(display)',
-        'font-size': 11,
-        'font-family': 'system-ui, "Noto Sans CJK SC", "Noto Sans SC", sans-serif',
-        'text-valign': 'bottom',
-        'text-margin-y': 3,
-        'text-wrap': 'ellipsis',
-        'text-max-width': '140px',
-        'min-zoomed-font-size': nodeMin,
-        'text-background-color': '#ffffff',
-        'text-background-opacity': 0.7,
-        'text-background-padding': '1px',
-        width: size,
-        height: size,
-        'border-width': 1,
-        'border-color': '#ffffff',
-      },
-    },
-    { selector: 'node.focus', style: { 'border-width': 4, 'border-color': '#222', 'font-weight': 'bold', 'z-index': 10 } },
-    { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#e6550d', 'z-index': 11 } },
-    {
-      selector: 'edge',
-      style: {
-        width: 'data(width)',
-        'line-color': '#b8c0cc',
-        'curve-style': 'bezier',
-        'target-arrow-shape': 'data(arrow)',
-        'target-arrow-color': '#b8c0cc',
-        'arrow-scale': 0.8,
-        label: 'data(display)',
-        'font-size': 9,
-        color: '#556',
-        'min-zoomed-font-size': edgeMin,
-        'text-rotation': 'autorotate',
-        'text-background-color': '#ffffff',
-        'text-background-opacity': 0.8,
-        'text-background-padding': '1px',
-      },
-    },
-    { selector: 'edge.among', style: { 'line-style': 'dashed', 'line-color': '#a6bddb', 'line-opacity': 0.7 } },
-    { selector: 'edge.partner', style: { 'line-color': '#74a9cf', 'target-arrow-shape': 'none', 'line-opacity': 0.85 } },
-    { selector: 'edge:selected', style: { 'line-color': '#e6550d', 'target-arrow-color': '#e6550d', width: 4, 'z-index': 11 } },
-    { selector: 'edge.path', style: { 'line-color': '#fd8d3c', 'target-arrow-color': '#fd8d3c', width: 3 } },
-    { selector: 'edge.shortest', style: { 'line-color': '#d94801', 'target-arrow-color': '#d94801', width: 5, 'z-index': 9 } },
-    { selector: 'node.shortest', style: { 'border-width': 4, 'border-color': '#d94801' } },
-    { selector: '.hidden', style: { display: 'none' } },
-    { selector: '.faded', style: { opacity: 0.15 } },
-    { selector: 'node.hub', style: { 'font-size': n > 300 ? 16 : 20, 'font-weight': 'bold', 'min-zoomed-font-size': 4, 'z-index': 5 } },
-  ];
-}
 
 const cy = cytoscape({
   container: $('#cy'),
@@ -403,57 +317,6 @@ function updateExportLink() {
     const f = a.dataset.format;
     a.href = f === 'all' ? '/export/gexf' : `/export/${f}${sel}`;
   });
-}
-
-// ---------- evidence ----------
-
-const CONTEXT_CHARS = 80;
-
-/** Renders one evidence item: the quote highlighted inside its paragraph. */
-function evidenceView(ev) {
-  const fig = el('figure', { class: 'evidence' });
-  const para = el('p', { class: 'para' }, el('mark', {}, ev.quote || ev.url || ''));
-  const cap = el(
-    'figcaption',
-    {},
-    [ev.section, ev.document, ev.quote ? `[${ev.start}, ${ev.end})` : null].filter(Boolean).join(' · '),
-    ev.url ? [' · ', el('span', { class: 'url' }, ev.url)] : null,
-    ev.note ? ` · ${ev.note}` : null,
-  );
-  fig.append(para, cap);
-  if (!ev.quote || !ev.document) return fig;
-  documents()
-    .then((docs) => {
-      const doc = docs.get(ev.document);
-      if (!doc) return;
-      const p = locateQuote(doc.text, ev.quote, ev.start, ev.end);
-      if (!p) return;
-      const long = p.before.length > CONTEXT_CHARS || p.after.length > CONTEXT_CHARS;
-      const render = (full) => {
-        const before = full || p.before.length <= CONTEXT_CHARS ? p.before : `…${Array.from(p.before).slice(-CONTEXT_CHARS).join('')}`;
-        const after = full || p.after.length <= CONTEXT_CHARS ? p.after : `${Array.from(p.after).slice(0, CONTEXT_CHARS).join('')}…`;
-        para.replaceChildren(before, el('mark', {}, p.quote), after);
-        if (long) {
-          para.append(
-            ' ',
-            el(
-              'button',
-              { type: 'button', class: 'linkish', onclick: () => render(!full) },
-              full ? '收起 less' : '全段 whole paragraph',
-            ),
-          );
-        }
-      };
-      render(false);
-      fig.title = doc.title;
-    })
-    .catch(() => {});
-  return fig;
-}
-
-function kindBadge(kind) {
-  const k = kindInfo(kind);
-  return el('span', { class: 'badge', style: `background:${k.color}`, title: k.id }, `${k.zh} ${k.en}`);
 }
 
 function entityLink(e, onclick) {
