@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -702,4 +703,65 @@ func (r *reader) docQuads(doc string) (quadSet, error) {
 		set[q] = owner{ownRelation, stmts[q.Label]}
 	}
 	return set, nil
+}
+
+// factQuads returns the quads by which document doc states the given
+// entities and relations (what docQuads would return for them, without
+// reading the whole document), and whether doc is loaded.
+func (r *reader) factQuads(doc string, entities, rels []string) (quadSet, bool, error) {
+	self := idIRI(doc)
+	set := quadSet{}
+	ents, err := r.quads(quad.Subject, idIRIs(uniq(append(slices.Clone(entities), doc))), nil)
+	if err != nil {
+		return nil, false, err
+	}
+	want := map[quad.Value]bool{}
+	for _, id := range entities {
+		want[idIRI(id)] = true
+	}
+	loaded := false
+	for _, q := range ents {
+		if q.Label != self {
+			continue
+		}
+		isMeta := q.Subject == self && (q.Predicate == pTitle || q.Predicate == pDigest || q.Predicate == pText ||
+			(q.Predicate == rdfType && q.Object == cDocument))
+		if isMeta {
+			loaded = loaded || q.Predicate == rdfType
+			continue
+		}
+		if want[q.Subject] {
+			id, _ := idOf(q.Subject)
+			set[q] = owner{ownEntity, id}
+		}
+	}
+	if len(rels) == 0 {
+		return set, loaded, nil
+	}
+	rels = uniq(rels)
+	stmts, err := r.quads(quad.Subject, idIRIs(rels), is(pStatedIn, pEvidence))
+	if err != nil {
+		return nil, false, err
+	}
+	ours := map[quad.Value]bool{}
+	for _, q := range stmts {
+		if q.Label == self {
+			id, _ := idOf(q.Subject)
+			set[q] = owner{ownRelation, id}
+			if q.Predicate == pStatedIn {
+				ours[q.Subject] = true
+			}
+		}
+	}
+	relQuads, err := r.quads(quad.Label, idIRIs(rels), isRelPredicate)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, q := range relQuads {
+		if ours[q.Label] {
+			id, _ := idOf(q.Label)
+			set[q] = owner{ownRelation, id}
+		}
+	}
+	return set, loaded, nil
 }

@@ -21,9 +21,8 @@ import (
 )
 
 // write runs one write: plan reads the current state (under the exclusive
-// lock) and returns the quads to delete and add; they are applied, together
-// with the generation bump, in one ApplyDeltas call, which Cayley's kv
-// (bbolt) and SQL backends run as one transaction. When another process
+// lock) and returns the quads to delete and add; they are applied together
+// with the generation bump, atomically (see apply). When another process
 // changed the backend in between (the generation quad moved), the write is
 // planned again.
 func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del, add []quad.Quad, ch graph.Change, err error)) (graph.Change, error) {
@@ -90,8 +89,8 @@ func makeDeltas(del, add []quad.Quad, g int64, hasGen bool) []cgraph.Delta {
 	return append(deltas, cgraph.Delta{Quad: generationQuad(g + 1), Action: cgraph.Add})
 }
 
-// errConflict: a read saw another process's write half done (a quad whose
-// node is gone). Only shared backends (PostgreSQL) can see it.
+// errConflict: a read found a quad whose node cannot be named, which only
+// another process deleting it meanwhile explains.
 var errConflict = errors.New("concurrent write by another process")
 
 // retryable reports whether a write failed because another process wrote
@@ -108,7 +107,10 @@ func retryable(err error) bool {
 	return false
 }
 
-// apply applies deltas atomically.
+// apply applies deltas atomically: in one ApplyDeltas call on memstore
+// (under the Store's lock) and PostgreSQL (one SQL transaction); on bbolt
+// as a delete call and an add call inside one bbolt transaction (see
+// sharedTxKV for why not one call).
 func (s *Store) apply(deltas []cgraph.Delta) error {
 	if s.inTx == nil {
 		return s.qs.ApplyDeltas(deltas, cgraph.IgnoreOpts{})
@@ -175,27 +177,18 @@ func (s *Store) PutFacts(ctx context.Context, facts graph.DocumentFacts) (graph.
 	if err := encodeFacts(want, nf); err != nil {
 		return graph.Change{}, fmt.Errorf("cayleystore: put facts %s: %w", doc, err)
 	}
-	touched := map[owner]bool{}
-	for _, e := range nf.Entities {
-		touched[owner{ownEntity, e.ID}] = true
+	ents := make([]string, len(nf.Entities))
+	for i, e := range nf.Entities {
+		ents[i] = e.ID
 	}
-	for _, rel := range nf.Relations {
-		touched[owner{ownRelation, rel.ID}] = true
+	rels := make([]string, len(nf.Relations))
+	for i, rel := range nf.Relations {
+		rels[i] = rel.ID
 	}
 	return s.write(ctx, "put facts "+doc, func(r *reader) ([]quad.Quad, []quad.Quad, graph.Change, error) {
-		all, err := r.docQuads(doc)
+		cur, loaded, err := r.factQuads(doc, ents, rels)
 		if err != nil {
 			return nil, nil, graph.Change{}, err
-		}
-		cur := quadSet{}
-		loaded := false
-		for q, o := range all {
-			if touched[o] {
-				cur[q] = o
-			}
-			if o.kind == ownDocument {
-				loaded = true
-			}
 		}
 		w := want
 		if !loaded {
@@ -225,15 +218,13 @@ func (s *Store) DeleteRelation(ctx context.Context, id string) (graph.Change, er
 		if doc == "" {
 			return nil, nil, graph.Change{}, fmt.Errorf("relation %q: %w", id, graph.ErrNotFound)
 		}
-		all, err := r.docQuads(doc)
+		cur, _, err := r.factQuads(doc, nil, []string{id})
 		if err != nil {
 			return nil, nil, graph.Change{}, err
 		}
-		var del []quad.Quad
-		for q, o := range all {
-			if o == (owner{ownRelation, id}) {
-				del = append(del, q)
-			}
+		del := make([]quad.Quad, 0, len(cur))
+		for q := range cur {
+			del = append(del, q)
 		}
 		return del, nil, graph.Change{Document: doc, RelationsRemoved: 1, QuadsRemoved: len(del)}, nil
 	})

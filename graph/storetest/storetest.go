@@ -885,6 +885,17 @@ func testPutFacts(t *testing.T, s graph.Store) {
 	if txt, err := s.DocumentText(ctx(t), docA); err != nil || txt != textA {
 		t.Errorf("PutFacts changed docA's text: %v", err)
 	}
+	// The document's own entity can be put without touching the document.
+	docEntity := graph.Entity{ID: docA, Kind: graph.KindDocument, Name: "新标题"}
+	if _, err := s.PutFacts(ctx(t), graph.DocumentFacts{Document: graph.Document{ID: docA}, Entities: []graph.Entity{docEntity}}); err != nil {
+		t.Fatal(err)
+	}
+	if e := entity(t, s, docA); e == nil || e.Name != "新标题" {
+		t.Errorf("document entity after PutFacts = %s", js(e))
+	}
+	if txt, err := s.DocumentText(ctx(t), docA); err != nil || txt != textA {
+		t.Errorf("PutFacts of the document entity changed the document: %v", err)
+	}
 	// Dangling reference.
 	bad := graph.DocumentFacts{Document: graph.Document{ID: graph.CurationDocument}, Relations: []graph.Relation{{Subject: "person/li", Predicate: "member_of", Object: "org/none"}}}
 	if _, err := s.PutFacts(ctx(t), bad); !errors.Is(err, graph.ErrInvalid) {
