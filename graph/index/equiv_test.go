@@ -46,11 +46,7 @@ func sameReads(t *testing.T, want, got graph.Store) {
 	}
 	var ids []string
 	var names []string
-	for _, e := range wantEnts {
-		ids = append(ids, e.ID)
-	}
 	collect(want, nil, &wantEnts)
-	ids = nil
 	for _, e := range wantEnts {
 		ids = append(ids, e.ID)
 		names = append(names, e.Name, e.NameEn)
