@@ -24,8 +24,9 @@ type dataConfig struct {
 // --data is not given; otherwise the embedded dataset is used.
 const defaultDataDir = "seed/data"
 
-func (c *dataConfig) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.Dir, "data", "", "data directory (default: "+defaultDataDir+" if it exists, else the dataset embedded in the binary)")
+func (c *dataConfig) register(fs *flag.FlagSet, e env) {
+	c.Dir = envOr(e, "KG_DATA", "")
+	fs.StringVar(&c.Dir, "data", c.Dir, "data directory (env KG_DATA; default: "+defaultDataDir+" if it exists, else the dataset embedded in the binary)")
 }
 
 // resolve applies the default after parsing.

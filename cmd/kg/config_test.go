@@ -52,6 +52,15 @@ func TestParseServe(t *testing.T) {
 				}
 			},
 		},
+		{
+			name: "data directory from the environment",
+			env:  map[string]string{"KG_DATA": "/srv/kg/data"},
+			check: func(t *testing.T, c serveConfig) {
+				if c.Data.Dir != "/srv/kg/data" {
+					t.Errorf("data dir = %q", c.Data.Dir)
+				}
+			},
+		},
 		{name: "postgres needs a DSN", args: []string{"--store", "postgres"}, wantErr: "--dsn"},
 		{name: "unknown backend", args: []string{"--store", "sqlite"}, wantErr: `"sqlite"`},
 		{name: "bad seed mode", args: []string{"--seed", "sometimes"}, wantErr: "--seed"},

@@ -22,7 +22,7 @@ func parseSeed(args []string, e env) (seedConfig, error) {
 	var c seedConfig
 	fs := newFlagSet("seed", "[--store bbolt|memory|postgres] [--path FILE] [--dsn DSN] [--data DIR] [--json]", e)
 	c.Store.register(fs, e)
-	c.Data.register(fs)
+	c.Data.register(fs, e)
 	c.Log.register(fs, e)
 	fs.BoolVar(&c.JSON, "json", false, "print the changes as JSON")
 	if err := parseFlags(fs, args); err != nil {

@@ -42,7 +42,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	c.Addr = envOr(e, "KG_ADDR", "127.0.0.1:8080")
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env KG_ADDR)")
 	c.Store.register(fs, e)
-	c.Data.register(fs)
+	c.Data.register(fs, e)
 	c.Log.register(fs, e)
 	fs.StringVar(&c.Seed, "seed", seedAuto, "seed the store before serving: auto (only when it holds no document), always, never")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
