@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cayleygraph/cayley/clog"
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/memstore"
@@ -34,6 +35,14 @@ import (
 
 	"github.com/minhang-kg/kg/graph"
 )
+
+func init() {
+	// Cayley logs through its own global logger (clog, to the standard
+	// log) errors that it also returns, and the store returns them
+	// wrapped; silence it rather than print them twice, bypassing the
+	// injected slog.Logger. Set here, before any goroutine can log.
+	clog.SetLogger(nil)
+}
 
 // Backend names.
 const (
