@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 
 	"github.com/minhang-kg/kg/bench/benchenv"
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/graph/index"
 	"github.com/minhang-kg/kg/internal/synth"
 )
 
@@ -178,6 +180,37 @@ func TestSynthQuadCount(t *testing.T) {
 		}
 		if want := int64(synth.QuadCount(f)); st.Quads != want {
 			t.Errorf("%d: store counts %d quads, synth.QuadCount %d", quads, st.Quads, want)
+		}
+	}
+}
+
+// BenchmarkIndexLoad measures how long the in-memory index takes to load
+// a stored graph (the ready time of kg serve on a seeded store) and the
+// heap it holds, per size and backend.
+func BenchmarkIndexLoad(b *testing.B) {
+	ctx := context.Background()
+	for _, size := range benchenv.Sizes() {
+		for _, backend := range benchenv.Backends() {
+			b.Run(fmt.Sprintf("%s/%s", benchenv.SizeName(size), backend), func(b *testing.B) {
+				st := benchenv.LoadedWith(b, benchOpen, benchBulkLoad, backend, size)
+				var heap uint64
+				for b.Loop() {
+					runtime.GC()
+					var m0, m1 runtime.MemStats
+					runtime.ReadMemStats(&m0)
+					ix, err := index.NewWithOptions(ctx, nopCloser{st}, nil, index.Options{Poll: -1})
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StopTimer()
+					runtime.GC()
+					runtime.ReadMemStats(&m1)
+					heap = m1.HeapAlloc - m0.HeapAlloc
+					ix.Close()
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(heap)/(1<<20), "MB-heap")
+			})
 		}
 	}
 }
