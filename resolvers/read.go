@@ -149,7 +149,7 @@ func subgraph(sg query.Subgraph) *model.Subgraph {
 }
 
 func stats(st graph.Stats) *model.Stats {
-	out := &model.Stats{Entities: st.Entities, Relations: st.Relations, Documents: st.Documents}
+	out := &model.Stats{Entities: st.Entities, Relations: st.Relations, Documents: st.Documents, Quads: int(st.Quads)}
 	for _, k := range graph.Kinds {
 		out.ByKind = append(out.ByKind, &model.KindCount{Kind: k, Count: st.ByKind[k]})
 	}

@@ -115,13 +115,24 @@ func TestServeAndLockedStore(t *testing.T) {
 		t.Errorf("POST /graphql = %d %s", resp.StatusCode, body)
 	}
 
+	// kg stats on the file a kg serve holds asks that server instead
+	// (found through KG_ADDR), saying so; --server asks it directly.
+	r := kgEnv(t, "", []string{"KG_ADDR=" + addr}, "stats", "--json", "--path", db)
+	if r.code != exitOK || !strings.Contains(r.stdout, `"entities": 7`) || !strings.Contains(r.stderr, "held by a running kg serve") {
+		t.Errorf("stats on a store held by kg serve: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := kg(t, "", "stats", "--server", "http://"+addr); r.code != exitOK || !strings.Contains(r.stdout, "signs_agreement_with   1") {
+		t.Errorf("stats --server: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
 	for _, cmd := range [][]string{
 		{"stats", "--path", db},
 		{"seed", "--path", db, "--data", testdata(t, "valid")},
 		{"serve", "--addr", "127.0.0.1:0", "--path", db, "--data", testdata(t, "valid")},
 	} {
 		began := time.Now()
-		r := kg(t, "", cmd...)
+		// Nothing listens on port 1: stats cannot fall back to a server.
+		r := kgEnv(t, "", []string{"KG_ADDR=127.0.0.1:1"}, cmd...)
 		took := time.Since(began)
 		if r.code != exitError {
 			t.Errorf("kg %s on a locked store: exit %d, want %d", cmd[0], r.code, exitError)

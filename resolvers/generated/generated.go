@@ -241,6 +241,7 @@ type ComplexityRoot struct {
 		ByPredicate  func(childComplexity int) int
 		Documents    func(childComplexity int) int
 		Entities     func(childComplexity int) int
+		Quads        func(childComplexity int) int
 		Relations    func(childComplexity int) int
 		TopConnected func(childComplexity int, first *int) int
 	}
@@ -1209,6 +1210,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Stats.Entities(childComplexity), true
+	case "Stats.quads":
+		if e.ComplexityRoot.Stats.Quads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stats.Quads(childComplexity), true
 	case "Stats.relations":
 		if e.ComplexityRoot.Stats.Relations == nil {
 			break
@@ -1545,6 +1552,8 @@ type Stats {
   entities: Int!
   relations: Int!
   documents: Int!
+  "Quads in the store, including bookkeeping (statements, generation, audit)."
+  quads: Int!
   byKind: [KindCount!]!
   byPredicate: [PredicateCount!]!
   "The best connected entities, by degree."
@@ -2257,6 +2266,8 @@ func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql
 		return ec.fieldContext_Stats_relations(ctx, field)
 	case "documents":
 		return ec.fieldContext_Stats_documents(ctx, field)
+	case "quads":
+		return ec.fieldContext_Stats_quads(ctx, field)
 	case "byKind":
 		return ec.fieldContext_Stats_byKind(ctx, field)
 	case "byPredicate":
@@ -6417,6 +6428,29 @@ func (ec *executionContext) fieldContext_Stats_documents(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Stats", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Stats_quads(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Stats_quads(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quads, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Stats_quads(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Stats", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Stats_byKind(ctx context.Context, field graphql.CollectedField, obj *model.Stats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9744,6 +9778,11 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "documents":
 			out.Values[i] = ec._Stats_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quads":
+			out.Values[i] = ec._Stats_quads(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

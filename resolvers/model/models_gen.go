@@ -138,9 +138,11 @@ type RelationInput struct {
 
 // Counts of what the graph holds.
 type Stats struct {
-	Entities    int               `json:"entities"`
-	Relations   int               `json:"relations"`
-	Documents   int               `json:"documents"`
+	Entities  int `json:"entities"`
+	Relations int `json:"relations"`
+	Documents int `json:"documents"`
+	// Quads in the store, including bookkeeping (statements, generation, audit).
+	Quads       int               `json:"quads"`
 	ByKind      []*KindCount      `json:"byKind"`
 	ByPredicate []*PredicateCount `json:"byPredicate"`
 	// The best connected entities, by degree.
