@@ -1,83 +1,21 @@
 package cayleystore
 
 import (
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/graph/storetest"
+	"github.com/minhang-kg/kg/internal/pgtest"
 )
 
-// pgDSN returns the DSN of the test server (scripts/pg.sh start prints
-// it). Without one the test fails under CI and is skipped elsewhere.
-func pgDSN(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("KG_TEST_PG_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("KG_TEST_PG_DSN is not set (CI=true): start PostgreSQL with scripts/pg.sh start")
-		}
-		t.Skip("KG_TEST_PG_DSN is not set; run: eval \"$(scripts/pg.sh start)\"")
-	}
-	return dsn
-}
-
-// freshDatabase creates an empty database on the test server, dropped at
-// cleanup, and returns its DSN.
-func freshDatabase(t *testing.T, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	name := "kgtest_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("drop test database %s: %v", name, err)
-		}
-	})
-	out, err := withDatabase(dsn, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// withDatabase returns dsn pointing at database name, for both URL and
-// key=value DSNs.
-func withDatabase(dsn, name string) (string, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			return "", fmt.Errorf("KG_TEST_PG_DSN: %w", err)
-		}
-		u.Path = "/" + name
-		return u.String(), nil
-	}
-	return dsn + " dbname=" + name, nil
-}
-
 func TestPostgres(t *testing.T) {
-	dsn := pgDSN(t)
+	pgtest.Server(t) // skip (or fail under CI) once, not in every subtest
 	storetest.Run(t, func(t *testing.T) graph.Store {
-		return openT(t, Config{Backend: BackendPostgres, DSN: freshDatabase(t, dsn)})
+		return openT(t, Config{Backend: BackendPostgres, DSN: pgtest.DSN(t)})
 	})
 }
 
@@ -85,7 +23,7 @@ func TestPostgres(t *testing.T) {
 // replicas would: each sees the other's writes, Generation included, and
 // concurrent writers through both end in a consistent graph.
 func TestPostgresSharedDatabase(t *testing.T) {
-	db := freshDatabase(t, pgDSN(t))
+	db := pgtest.DSN(t)
 	a := openT(t, Config{Backend: BackendPostgres, DSN: db})
 	b := openT(t, Config{Backend: BackendPostgres, DSN: db})
 	ctx := t.Context()

@@ -23,6 +23,7 @@ import (
 
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/graph/storetest"
+	"github.com/minhang-kg/kg/internal/pgtest"
 )
 
 func testLogger(t *testing.T) *slog.Logger {
@@ -63,7 +64,7 @@ func TestExportParses(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			cfg := Config{Backend: backend, Path: filepath.Join(t.TempDir(), "kg.db")}
 			if backend == BackendPostgres {
-				cfg.DSN = freshDatabase(t, pgDSN(t))
+				cfg.DSN = pgtest.DSN(t)
 			}
 			s := openT(t, cfg)
 			f := graph.DocumentFacts{

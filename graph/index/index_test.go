@@ -1,15 +1,8 @@
 package index_test
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +10,7 @@ import (
 	"github.com/minhang-kg/kg/graph/cayleystore"
 	"github.com/minhang-kg/kg/graph/index"
 	"github.com/minhang-kg/kg/graph/storetest"
+	"github.com/minhang-kg/kg/internal/pgtest"
 )
 
 // openIndexed opens a store of cfg behind an index, closed at cleanup.
@@ -51,16 +45,16 @@ func TestStoreSuiteBbolt(t *testing.T) {
 }
 
 func TestStoreSuitePostgres(t *testing.T) {
-	dsn := pgDSN(t)
+	pgtest.Server(t) // skip (or fail under CI) once, not in every subtest
 	storetest.Run(t, func(t *testing.T) graph.Store {
-		return openIndexed(t, cayleystore.Config{Backend: cayleystore.BackendPostgres, DSN: freshDatabase(t, dsn)}, 50*time.Millisecond)
+		return openIndexed(t, cayleystore.Config{Backend: cayleystore.BackendPostgres, DSN: pgtest.DSN(t)}, 50*time.Millisecond)
 	})
 }
 
 // TestPostgresReplicas: two indexed stores on one PostgreSQL database, as
 // two kg serve replicas: a write through either shows through the other.
 func TestPostgresReplicas(t *testing.T) {
-	db := freshDatabase(t, pgDSN(t))
+	db := pgtest.DSN(t)
 	cfg := cayleystore.Config{Backend: cayleystore.BackendPostgres, DSN: db}
 	a := openIndexed(t, cfg, 20*time.Millisecond)
 	b := openIndexed(t, cfg, 20*time.Millisecond)
@@ -97,52 +91,4 @@ func TestPostgresReplicas(t *testing.T) {
 	put(b, "org/replica-b", "副本乙")
 	waitFor(a, "副本乙", "org/replica-b")
 	sameReads(t, a, b)
-}
-
-// pgDSN is KG_TEST_PG_DSN (scripts/pg.sh start); without it the test fails
-// under CI and is skipped elsewhere.
-func pgDSN(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("KG_TEST_PG_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("KG_TEST_PG_DSN is not set (CI=true): start PostgreSQL with scripts/pg.sh start")
-		}
-		t.Skip("KG_TEST_PG_DSN is not set; run: eval \"$(scripts/pg.sh start)\"")
-	}
-	return dsn
-}
-
-// freshDatabase creates an empty database, dropped at cleanup, and returns
-// its DSN.
-func freshDatabase(t *testing.T, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	name := "kgindex_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(context.Background(), "CREATE DATABASE "+name); err != nil {
-		admin.Close()
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("drop test database %s: %v", name, err)
-		}
-	})
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("KG_TEST_PG_DSN: %v", err)
-		}
-		u.Path = "/" + name
-		return u.String()
-	}
-	return dsn + " dbname=" + name
 }
