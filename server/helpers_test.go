@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/minhang-kg/kg/graph"
-	"github.com/minhang-kg/kg/graph/cayleystore"
+	"github.com/minhang-kg/kg/internal/kgtest"
 	"github.com/minhang-kg/kg/server"
 )
 
@@ -85,27 +84,10 @@ func fixtureFacts(t testing.TB) graph.DocumentFacts {
 	}
 }
 
-func testLogger(t testing.TB) *slog.Logger {
-	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
-
-type testWriter struct{ t testing.TB }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
-}
-
 // newStore opens an empty memory store.
 func newStore(t testing.TB) graph.Store {
 	t.Helper()
-	st, err := cayleystore.Open(t.Context(), cayleystore.Config{Backend: "memory"}, testLogger(t))
-	if err != nil {
-		t.Fatalf("open memory store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	return st
+	return kgtest.MemoryStore(t, kgtest.Logger(t))
 }
 
 // fixtureStore is a memory store holding the fixture.
@@ -120,7 +102,7 @@ func fixtureStore(t testing.TB) graph.Store {
 
 func newHandler(t testing.TB, st graph.Store, cfg server.Config) http.Handler {
 	t.Helper()
-	h, err := server.New(st, cfg, testLogger(t))
+	h, err := server.New(st, cfg, kgtest.Logger(t))
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}

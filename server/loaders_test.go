@@ -11,88 +11,9 @@ import (
 	"time"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/internal/kgtest"
 	"github.com/minhang-kg/kg/server"
 )
-
-// countingStore counts calls per store method.
-type countingStore struct {
-	graph.Store
-	mu    sync.Mutex
-	calls map[string]int
-}
-
-func newCountingStore(st graph.Store) *countingStore {
-	return &countingStore{Store: st, calls: map[string]int{}}
-}
-
-func (s *countingStore) inc(m string) {
-	s.mu.Lock()
-	s.calls[m]++
-	s.mu.Unlock()
-}
-
-func (s *countingStore) reset() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.calls
-	s.calls = map[string]int{}
-	return c
-}
-
-func (s *countingStore) Entities(ctx context.Context, ids []string) ([]*graph.Entity, error) {
-	s.inc("Entities")
-	return s.Store.Entities(ctx, ids)
-}
-
-func (s *countingStore) ScanEntities(ctx context.Context, kinds []graph.Kind, after string, fn func(*graph.Entity) bool) error {
-	s.inc("ScanEntities")
-	return s.Store.ScanEntities(ctx, kinds, after, fn)
-}
-
-func (s *countingStore) RelationsOf(ctx context.Context, ids []string, f graph.RelationFilter) (map[string][]*graph.Relation, error) {
-	s.inc("RelationsOf")
-	return s.Store.RelationsOf(ctx, ids, f)
-}
-
-func (s *countingStore) Relations(ctx context.Context, ids []string) ([]*graph.Relation, error) {
-	s.inc("Relations")
-	return s.Store.Relations(ctx, ids)
-}
-
-func (s *countingStore) ScanRelations(ctx context.Context, fn func(*graph.Relation) bool) error {
-	s.inc("ScanRelations")
-	return s.Store.ScanRelations(ctx, fn)
-}
-
-func (s *countingStore) Neighbors(ctx context.Context, ids []string, f graph.RelationFilter) (map[string][]string, error) {
-	s.inc("Neighbors")
-	return s.Store.Neighbors(ctx, ids, f)
-}
-
-func (s *countingStore) Stats(ctx context.Context) (graph.Stats, error) {
-	s.inc("Stats")
-	return s.Store.Stats(ctx)
-}
-
-func (s *countingStore) Generation(ctx context.Context) (int64, error) {
-	s.inc("Generation")
-	return s.Store.Generation(ctx)
-}
-
-func (s *countingStore) Documents(ctx context.Context) ([]graph.Document, error) {
-	s.inc("Documents")
-	return s.Store.Documents(ctx)
-}
-
-func (s *countingStore) DocumentText(ctx context.Context, id string) (string, error) {
-	s.inc("DocumentText")
-	return s.Store.DocumentText(ctx, id)
-}
-
-func (s *countingStore) LookupName(ctx context.Context, name string) ([]string, error) {
-	s.inc("LookupName")
-	return s.Store.LookupName(ctx, name)
-}
 
 // companies stores n companies, each co-building the zone with the fixture's
 // institutions, so each has relations and partners.
@@ -131,12 +52,12 @@ func TestLoadersBoundStoreCalls(t *testing.T) {
 	for _, n := range []int{10, 100} {
 		st := fixtureStore(t)
 		companies(t, st, n)
-		cs := newCountingStore(st)
+		cs := kgtest.NewCountingStore(st)
 		// A wide batching window: the test must not depend on scheduling.
 		h := newHandler(t, cs, server.Config{LoaderWait: 250 * time.Millisecond})
 		// Warm the query service's index (built once per graph generation).
 		post(t, h, `{ stats { topConnected(first: 1) { degree } } }`, nil)
-		cs.reset()
+		cs.Reset()
 
 		r := post(t, h, q, map[string]any{"n": n})
 		var d struct {
@@ -158,7 +79,7 @@ func TestLoadersBoundStoreCalls(t *testing.T) {
 				t.Fatalf("n=%d: %+v", n, e)
 			}
 		}
-		calls := cs.reset()
+		calls := cs.Reset()
 		total := 0
 		for m, c := range calls {
 			total += c

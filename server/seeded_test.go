@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/internal/kgtest"
 	"github.com/minhang-kg/kg/seed"
 	"github.com/minhang-kg/kg/server"
 )
@@ -18,11 +19,7 @@ const seedDir = "../seed/data"
 // seededStore is a memory store loaded with the real curated dataset.
 func seededStore(t testing.TB) graph.Store {
 	t.Helper()
-	st := newStore(t)
-	if _, err := seed.Load(t.Context(), st, seedDir, testLogger(t)); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	return st
+	return kgtest.DatasetStore(t, kgtest.Logger(t))
 }
 
 // checkQuote fails unless the evidence quote is the text at its offsets.
@@ -197,7 +194,7 @@ func TestSeededCuration(t *testing.T) {
 		}
 	})
 
-	if _, err := seed.Load(t.Context(), st, seedDir, testLogger(t)); err != nil {
+	if _, err := seed.Load(t.Context(), st, seedDir, kgtest.Logger(t)); err != nil {
 		t.Fatalf("re-seed: %v", err)
 	}
 	r = post(t, h, `query($id: ID!) { relation(id: $id) { document from { id } to { id } } auditLog { actor action target at detail } }`, map[string]any{"id": d.AddRelation.ID})

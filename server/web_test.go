@@ -10,8 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minhang-kg/kg/graph/cayleystore"
-	"github.com/minhang-kg/kg/seed"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
 // TestWebAndExportRoutes goes through server.New with the real memory store
@@ -20,14 +19,7 @@ import (
 func TestWebAndExportRoutes(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	st, err := cayleystore.Open(ctx, cayleystore.Config{Backend: "memory"}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := seed.Load(ctx, st, "../seed/data", log); err != nil {
-		t.Fatal(err)
-	}
+	st := kgtest.DatasetStore(t, log)
 	stats, err := st.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)

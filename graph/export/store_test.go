@@ -3,11 +3,9 @@ package export
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"testing"
 
-	"github.com/minhang-kg/kg/graph/cayleystore"
-	"github.com/minhang-kg/kg/seed"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
 // TestExportsOfTheDataset exports the curated dataset from the real memory
@@ -15,15 +13,7 @@ import (
 // edge counts must be the store's entity and relation counts.
 func TestExportsOfTheDataset(t *testing.T) {
 	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	st, err := cayleystore.Open(ctx, cayleystore.Config{Backend: "memory"}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := seed.Load(ctx, st, "../../seed/data", log); err != nil {
-		t.Fatal(err)
-	}
+	st := kgtest.DatasetStore(t, nil)
 	stats, err := st.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
 // TestCacheFollowsGeneration writes through the store and checks that the
@@ -19,8 +20,8 @@ func TestCacheFollowsGeneration(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			st := newCountingStore(b.open(t, fixtureFacts()))
-			svc := New(st, testLogger(t))
+			st := kgtest.NewCountingStore(b.open(t, fixtureFacts()))
+			svc := New(st, kgtest.Logger(t))
 
 			search := func(text string) []string {
 				t.Helper()
@@ -51,7 +52,7 @@ func TestCacheFollowsGeneration(t *testing.T) {
 			if n := svc.builds.Load(); n != 1 {
 				t.Fatalf("%d builds without a change, want 1", n)
 			}
-			if c := st.reset(); c["ScanEntities"] != 1 || c["ScanRelations"] != 1 || c["Generation"] != 3+1 {
+			if c := st.Reset(); c["ScanEntities"] != 1 || c["ScanRelations"] != 1 || c["Generation"] != 3+1 {
 				t.Fatalf("store calls %v, want one scan of each and a generation check per call (and one for the build)", c)
 			}
 
@@ -111,7 +112,7 @@ func TestConcurrentCallsBuildOnce(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
 			inner := b.open(t, fixtureFacts())
-			svc := New(slowScanStore{inner}, testLogger(t))
+			svc := New(slowScanStore{inner}, kgtest.Logger(t))
 			for round := 1; round <= 3; round++ {
 				var wg sync.WaitGroup
 				errs := make(chan error, 64)
@@ -193,7 +194,7 @@ func TestCallDuringBuildSeesEarlierWrites(t *testing.T) {
 			ctx := context.Background()
 			inner := b.open(t, fixtureFacts())
 			gs := &gatedStore{Store: inner, scanning: make(chan struct{}), release: make(chan struct{})}
-			svc := New(gs, testLogger(t))
+			svc := New(gs, kgtest.Logger(t))
 
 			first := make(chan error, 1)
 			go func() {
@@ -244,7 +245,7 @@ func TestCancelledCaller(t *testing.T) {
 			t.Fatal(err)
 		}
 		return st
-	}()}, testLogger(t))
+	}()}, kgtest.Logger(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := svc.Search(ctx, "交大", nil, 5); err == nil {
@@ -334,19 +335,19 @@ func TestStoreCallsBounded(t *testing.T) {
 			counts := map[int]map[string]map[string]int{}
 			sizes := map[int]map[string]int{}
 			for _, w := range []int{2, 12} {
-				st := newCountingStore(b.open(t, scaleFacts(w)))
-				svc := New(st, testLogger(t))
+				st := kgtest.NewCountingStore(b.open(t, scaleFacts(w)))
+				svc := New(st, kgtest.Logger(t))
 				if _, err := svc.Degrees(ctx, nil); err != nil { // builds the index
 					t.Fatal(err)
 				}
 				counts[w], sizes[w] = map[string]map[string]int{}, map[string]int{}
 				for _, c := range calls {
-					st.reset()
+					st.Reset()
 					n, err := c.run(ctx, svc)
 					if err != nil {
 						t.Fatalf("%s: %v", c.name, err)
 					}
-					got := st.reset()
+					got := st.Reset()
 					counts[w][c.name], sizes[w][c.name] = got, n
 					for m, k := range got {
 						if k > c.max[m] {
@@ -392,7 +393,7 @@ func TestPathsRandomGraphsMatchOracle(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("%s/seed%d", b.name, seed), func(t *testing.T) {
 				st := b.open(t, f)
-				svc := New(st, testLogger(t))
+				svc := New(st, kgtest.Logger(t))
 				adj, ids := adjacency(t, st)
 				for _, from := range ids {
 					for _, to := range ids {

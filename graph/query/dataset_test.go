@@ -7,23 +7,13 @@ import (
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
-	"github.com/minhang-kg/kg/seed"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
-
-// openDataset loads the real curated dataset (seed/data) into a memory store.
-func openDataset(t testing.TB) graph.Store {
-	t.Helper()
-	st := openEmptyMemory(t)
-	if _, err := seed.Load(context.Background(), st, "../../seed/data", testLogger(t)); err != nil {
-		t.Fatalf("seed.Load: %v", err)
-	}
-	return st
-}
 
 func TestDataset(t *testing.T) {
 	ctx := context.Background()
-	st := openDataset(t)
-	svc := New(st, testLogger(t))
+	st := kgtest.DatasetStore(t, kgtest.Logger(t))
+	svc := New(st, kgtest.Logger(t))
 
 	t.Run("交大 finds SJTU first", func(t *testing.T) {
 		hits, err := svc.Search(ctx, "交大", nil, 10)

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -63,7 +64,7 @@ func (f *fakeStore) ScanEntities(ctx context.Context, kinds []graph.Kind, after 
 		}
 	}
 	f.mu.RUnlock()
-	slices.SortFunc(list, func(a, b *graph.Entity) int { return compareStr(a.ID, b.ID) })
+	slices.SortFunc(list, func(a, b *graph.Entity) int { return cmp.Compare(a.ID, b.ID) })
 	for _, e := range list {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -73,16 +74,6 @@ func (f *fakeStore) ScanEntities(ctx context.Context, kinds []graph.Kind, after 
 		}
 	}
 	return nil
-}
-
-func compareStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (f *fakeStore) matches(r *graph.Relation, id string, flt graph.RelationFilter) bool {
@@ -104,7 +95,7 @@ func (f *fakeStore) sortedRels() []*graph.Relation {
 	for _, r := range f.rels {
 		list = append(list, r)
 	}
-	slices.SortFunc(list, func(a, b *graph.Relation) int { return compareStr(a.ID, b.ID) })
+	slices.SortFunc(list, func(a, b *graph.Relation) int { return cmp.Compare(a.ID, b.ID) })
 	return list
 }
 

@@ -2,11 +2,10 @@ package query
 
 import (
 	"context"
-	"log/slog"
-	"sync"
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
 const fixtureDoc = "doc/fixture"
@@ -113,86 +112,13 @@ var backends = []struct {
 	}},
 }
 
-func testLogger(t testing.TB) *slog.Logger {
-	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
-
-type testWriter struct{ t testing.TB }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(string(p))
-	return len(p), nil
-}
-
 // eachBackend runs fn as a subtest on every backend, with a Service over
 // the fixture.
 func eachBackend(t *testing.T, fn func(t *testing.T, st graph.Store, svc *Service)) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			st := b.open(t, fixtureFacts())
-			fn(t, st, New(st, testLogger(t)))
+			fn(t, st, New(st, kgtest.Logger(t)))
 		})
 	}
-}
-
-// countingStore counts calls per method of the wrapped store.
-type countingStore struct {
-	graph.Store
-	mu    sync.Mutex
-	calls map[string]int
-}
-
-func newCountingStore(st graph.Store) *countingStore {
-	return &countingStore{Store: st, calls: map[string]int{}}
-}
-
-func (c *countingStore) count(m string) {
-	c.mu.Lock()
-	c.calls[m]++
-	c.mu.Unlock()
-}
-
-// reset zeroes the counts and returns the old ones.
-func (c *countingStore) reset() map[string]int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	old := c.calls
-	c.calls = map[string]int{}
-	return old
-}
-
-func (c *countingStore) Entities(ctx context.Context, ids []string) ([]*graph.Entity, error) {
-	c.count("Entities")
-	return c.Store.Entities(ctx, ids)
-}
-
-func (c *countingStore) ScanEntities(ctx context.Context, kinds []graph.Kind, after string, fn func(*graph.Entity) bool) error {
-	c.count("ScanEntities")
-	return c.Store.ScanEntities(ctx, kinds, after, fn)
-}
-
-func (c *countingStore) RelationsOf(ctx context.Context, ids []string, f graph.RelationFilter) (map[string][]*graph.Relation, error) {
-	c.count("RelationsOf")
-	return c.Store.RelationsOf(ctx, ids, f)
-}
-
-func (c *countingStore) Relations(ctx context.Context, ids []string) ([]*graph.Relation, error) {
-	c.count("Relations")
-	return c.Store.Relations(ctx, ids)
-}
-
-func (c *countingStore) ScanRelations(ctx context.Context, fn func(*graph.Relation) bool) error {
-	c.count("ScanRelations")
-	return c.Store.ScanRelations(ctx, fn)
-}
-
-func (c *countingStore) Neighbors(ctx context.Context, ids []string, f graph.RelationFilter) (map[string][]string, error) {
-	c.count("Neighbors")
-	return c.Store.Neighbors(ctx, ids, f)
-}
-
-func (c *countingStore) Generation(ctx context.Context) (int64, error) {
-	c.count("Generation")
-	return c.Store.Generation(ctx)
 }

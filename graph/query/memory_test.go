@@ -6,6 +6,7 @@ import (
 
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/graph/cayleystore"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
 // The tests also run on the real Cayley memory store.
@@ -18,20 +19,10 @@ func init() {
 
 func openMemory(t testing.TB, facts graph.DocumentFacts) graph.Store {
 	t.Helper()
-	st := openEmptyMemory(t)
+	st := kgtest.MemoryStore(t, kgtest.Logger(t))
 	if _, err := st.ReplaceDocument(context.Background(), facts); err != nil {
 		t.Fatalf("load fixture: %v", err)
 	}
-	return st
-}
-
-func openEmptyMemory(t testing.TB) graph.Store {
-	t.Helper()
-	st, err := cayleystore.Open(context.Background(), cayleystore.Config{Backend: cayleystore.BackendMemory}, testLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	return st
 }
 
@@ -43,7 +34,7 @@ func init() {
 	}{"bbolt", func(t testing.TB, facts graph.DocumentFacts) graph.Store {
 		t.Helper()
 		ctx := context.Background()
-		st, err := cayleystore.Open(ctx, cayleystore.Config{Backend: cayleystore.BackendBbolt, Path: t.TempDir() + "/kg.db"}, testLogger(t))
+		st, err := cayleystore.Open(ctx, cayleystore.Config{Backend: cayleystore.BackendBbolt, Path: t.TempDir() + "/kg.db"}, kgtest.Logger(t))
 		if err != nil {
 			t.Fatal(err)
 		}

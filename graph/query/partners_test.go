@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
 // partnerView is a Partnership reduced to what the tests compare.
@@ -157,7 +158,7 @@ func TestPartnersDerivedEvidenceIsUnion(t *testing.T) {
 	}
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			svc := New(b.open(t, facts), testLogger(t))
+			svc := New(b.open(t, facts), kgtest.Logger(t))
 			ps, err := svc.Partners(context.Background(), "org/ecnu", 10)
 			if err != nil {
 				t.Fatal(err)
@@ -266,7 +267,7 @@ func TestPartnerships(t *testing.T) {
 }
 
 func TestPartnershipsArgumentErrors(t *testing.T) {
-	good, err := New(newFakeStore(), testLogger(t)).Partnerships(context.Background(), nil, 1, "")
+	good, err := New(newFakeStore(), kgtest.Logger(t)).Partnerships(context.Background(), nil, 1, "")
 	if err != nil || good.EndCursor != "" {
 		t.Fatalf("empty store: %+v, %v", good, err)
 	}
@@ -286,7 +287,7 @@ func TestPartnershipsArgumentErrors(t *testing.T) {
 		{"cursor with unordered pair", nil, 10, encodeRaw("pt1\x001\x00b\x00a"), "after"},
 		{"cursor with huge strength", nil, 10, encodeRaw("pt1\x00-5\x00a\x00b"), "after"},
 	}
-	svc := New(newFakeStore(), testLogger(t))
+	svc := New(newFakeStore(), kgtest.Logger(t))
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := svc.Partnerships(context.Background(), tc.kinds, tc.first, tc.after)
@@ -303,19 +304,19 @@ func TestPartnersOf(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
-			st := newCountingStore(b.open(t, fixtureFacts()))
-			svc := New(st, testLogger(t))
+			st := kgtest.NewCountingStore(b.open(t, fixtureFacts()))
+			svc := New(st, kgtest.Logger(t))
 			ids := []string{"org/sjtu", "org/mh-stc", "co/comac", "org/lonely", "org/nope"}
 			for _, first := range []int{1, 2, 10} {
 				if _, err := svc.Degrees(ctx, nil); err != nil {
 					t.Fatal(err)
 				}
-				st.reset()
+				st.Reset()
 				got, err := svc.PartnersOf(ctx, ids, first)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c := st.reset(); c["Relations"] != 1 || len(c) != 2 {
+				if c := st.Reset(); c["Relations"] != 1 || len(c) != 2 {
 					t.Errorf("store calls %v, want one Generation and one Relations", c)
 				}
 				for _, id := range ids {
@@ -380,7 +381,7 @@ func TestPartnershipsCursorSurvivesChanges(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			ctx := context.Background()
 			st := b.open(t, fixtureFacts())
-			svc := New(st, testLogger(t))
+			svc := New(st, kgtest.Logger(t))
 			p1, err := svc.Partnerships(ctx, nil, 2, "")
 			if err != nil {
 				t.Fatal(err)

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
 func hitIDs(hits []SearchHit) []string {
@@ -100,19 +102,9 @@ func TestSearch(t *testing.T) {
 func TestSearchClassesOutrankEachOther(t *testing.T) {
 	scores := []float64{scoreExact, scorePrefix, scoreSubstring, scoreContained, scoreInWord,
 		scorePinyinExact, scorePinyinPrefix, scorePinyinSubstring}
-	if !slices.IsSortedFunc(scores, func(a, b float64) int { return -cmpFloat(a, b) }) {
+	if !slices.IsSortedFunc(scores, func(a, b float64) int { return -cmp.Compare(a, b) }) {
 		t.Fatalf("scores not in class order: %v", scores)
 	}
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func TestNormalize(t *testing.T) {
@@ -171,7 +163,7 @@ func TestPinyinMatch(t *testing.T) {
 }
 
 func TestSearchArgumentErrors(t *testing.T) {
-	svc := New(newFakeStore(), testLogger(t))
+	svc := New(newFakeStore(), kgtest.Logger(t))
 	tests := []struct {
 		name  string
 		text  string
@@ -209,7 +201,7 @@ func assertArgError(t *testing.T, err error, arg string) {
 }
 
 func TestArgErrorMessage(t *testing.T) {
-	svc := New(newFakeStore(), testLogger(t))
+	svc := New(newFakeStore(), kgtest.Logger(t))
 	_, err := svc.Search(context.Background(), "交大", nil, 500)
 	if got, want := err.Error(), "first: must be between 1 and 100, got 500"; got != want {
 		t.Errorf("err = %q, want %q", got, want)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
 type nodeView struct {
@@ -101,7 +102,7 @@ func TestSubgraph(t *testing.T) {
 }
 
 func TestSubgraphArgumentErrors(t *testing.T) {
-	svc := New(newFakeStore(), testLogger(t))
+	svc := New(newFakeStore(), kgtest.Logger(t))
 	tests := []struct {
 		ids   []string
 		hops  int
