@@ -143,15 +143,7 @@ func TestFixSnippets(t *testing.T) {
 			if string(got) != head+tt.want {
 				t.Errorf("after --fix:\n%s\nwant:\n%s", got, head+tt.want)
 			}
-			gotLocs := locs(rep)
-			if len(gotLocs) != len(tt.problems) {
-				t.Fatalf("problems %v, want %v\n%s", gotLocs, tt.problems, text(rep))
-			}
-			for i := range gotLocs {
-				if gotLocs[i] != tt.problems[i] {
-					t.Errorf("problem %d = %v, want %v", i, gotLocs[i], tt.problems[i])
-				}
-			}
+			wantLocs(t, rep, tt.problems)
 		})
 	}
 }

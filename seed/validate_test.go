@@ -24,6 +24,25 @@ func locs(rep *Report) []loc {
 	return out
 }
 
+// wantLocs fails t unless rep reports exactly the problems want, in order.
+func wantLocs(t *testing.T, rep *Report, want []loc) {
+	t.Helper()
+	got := locs(rep)
+	if len(got) != len(want) {
+		t.Fatalf("problems %v, want %v\n%s", got, want, text(rep))
+	}
+	mismatch := false
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("problem %d = %+v, want %+v", i, got[i], want[i])
+			mismatch = true
+		}
+	}
+	if mismatch {
+		t.Logf("report:\n%s", text(rep))
+	}
+}
+
 func TestCheckBrokenFixtureReportsEveryProblemWithItsLine(t *testing.T) {
 	rep, err := Check("testdata/broken")
 	if err != nil {
@@ -46,15 +65,7 @@ func TestCheckBrokenFixtureReportsEveryProblemWithItsLine(t *testing.T) {
 		{"facts.yaml", 80, CodeNoEvidence},
 		{"more.yaml", 2, CodeDuplicate},
 	}
-	got := locs(rep)
-	if len(got) != len(want) {
-		t.Fatalf("got %d problems, want %d:\n%s", len(got), len(want), text(rep))
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("problem %d = %+v, want %+v", i, got[i], want[i])
-		}
-	}
+	wantLocs(t, rep, want)
 	// Messages name what is needed to act on them.
 	for _, frag := range []string{
 		`facts.yaml:39: entities[6].evidence[0].quote: quote not found verbatim in testdata/source/small.txt`,
@@ -212,15 +223,7 @@ func TestCheckSnippets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := locs(rep)
-			if len(got) != len(tt.want) {
-				t.Fatalf("got %v, want %v\n%s", got, tt.want, text(rep))
-			}
-			for i := range got {
-				if got[i] != tt.want[i] {
-					t.Errorf("problem %d = %v, want %v\n%s", i, got[i], tt.want[i], text(rep))
-				}
-			}
+			wantLocs(t, rep, tt.want)
 			if tt.contains != "" && !strings.Contains(text(rep), tt.contains) {
 				t.Errorf("report lacks %q:\n%s", tt.contains, text(rep))
 			}
@@ -247,15 +250,7 @@ func TestCheckDocumentFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := locs(rep)
-			if len(got) != len(tt.want) {
-				t.Fatalf("got %v, want %v\n%s", got, tt.want, text(rep))
-			}
-			for i := range got {
-				if got[i] != tt.want[i] {
-					t.Errorf("problem %d = %v, want %v", i, got[i], tt.want[i])
-				}
-			}
+			wantLocs(t, rep, tt.want)
 		})
 	}
 }
