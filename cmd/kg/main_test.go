@@ -104,9 +104,15 @@ type child struct {
 // start starts kg with --log-format json among args.
 func start(t *testing.T, dir string, args ...string) *child {
 	t.Helper()
+	return startEnv(t, dir, nil, args...)
+}
+
+// startEnv is start with extra KEY=value environment variables.
+func startEnv(t *testing.T, dir string, extra []string, args ...string) *child {
+	t.Helper()
 	cmd := exec.Command(kgBin, args...)
 	cmd.Dir = dir
-	cmd.Env = cleanEnv()
+	cmd.Env = append(cleanEnv(), extra...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
