@@ -196,22 +196,12 @@ func NewSample(f graph.DocumentFacts) Sample {
 // package must not import the store, to be usable from its tests).
 type Opener func(ctx context.Context, backend, path, dsn string) (graph.Store, error)
 
-// BulkLoader writes facts into an empty store faster than ReplaceDocument
-// but without its guarantees (used only to build benchmark caches); nil
-// means ReplaceDocument.
-type BulkLoader func(ctx context.Context, s graph.Store, f graph.DocumentFacts) error
-
 // Loaded opens a store of the backend holding the synthetic graph of quads
 // quads. bbolt files are built once per size and seed under CacheDir and
 // reopened by later runs; memory stores are loaded each time; PostgreSQL
 // databases are reloaded when their content differs. The store is closed
 // when b ends.
 func Loaded(tb testing.TB, open Opener, backend string, quads int) graph.Store {
-	return LoadedWith(tb, open, nil, backend, quads)
-}
-
-// LoadedWith is Loaded with a bulk loader for bbolt caches of empty stores.
-func LoadedWith(tb testing.TB, open Opener, bulk BulkLoader, backend string, quads int) graph.Store {
 	tb.Helper()
 	ctx := context.Background()
 	f := Facts(quads)
@@ -236,11 +226,7 @@ func LoadedWith(tb testing.TB, open Opener, bulk BulkLoader, backend string, qua
 	// A fresh store may fail Stats (nothing written yet): load it.
 	st, err := s.Stats(ctx)
 	if err != nil || st.Relations != want || st.Entities != len(f.Entities) {
-		if bulk != nil && backend == "bbolt" && (err != nil || st.Quads == 0) {
-			if err := bulk(ctx, s, f); err != nil {
-				tb.Fatalf("bulk load %d quads into %s: %v", quads, backend, err)
-			}
-		} else if _, err := s.ReplaceDocument(ctx, f); err != nil {
+		if _, err := s.ReplaceDocument(ctx, f); err != nil {
 			tb.Fatalf("load %d quads into %s: %v", quads, backend, err)
 		}
 	}

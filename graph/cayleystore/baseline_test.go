@@ -30,43 +30,6 @@ func benchOpen(ctx context.Context, backend, p, dsn string) (graph.Store, error)
 	return Open(ctx, Config{Backend: backend, Path: p, DSN: dsn}, nil)
 }
 
-// benchBulkLoad writes the quads ReplaceDocument would write for f into an
-// empty store with Cayley's batch writer (10k quads per transaction, not
-// atomic): it only builds the cached bbolt files of the benchmarks, where
-// ReplaceDocument's single transaction is too slow at 1e6 quads (see
-// BENCHMARKS.md, "Bulk load").
-func benchBulkLoad(ctx context.Context, gs graph.Store, f graph.DocumentFacts) error {
-	s := gs.(*Store)
-	nf, err := normalize(f)
-	if err != nil {
-		return err
-	}
-	set := quadSet{}
-	encodeDocumentMeta(set, nf.Document)
-	if err := encodeFacts(set, nf); err != nil {
-		return err
-	}
-	qs := make([]quad.Quad, 0, len(set)+1)
-	for q := range set {
-		qs = append(qs, q)
-	}
-	qs = append(qs, generationQuad(1))
-	qw, err := cgraph.NewQuadWriter("single", s.qs, cgraph.Options{"ignore_duplicate": true})
-	if err != nil {
-		return err
-	}
-	w := cgraph.NewWriter(qw)
-	for i := 0; i < len(qs); i += 10000 {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if _, err := w.WriteQuads(qs[i:min(i+10000, len(qs))]); err != nil {
-			return err
-		}
-	}
-	return w.Close()
-}
-
 // cayleyOps answers the benchmark questions directly on a QuadStore.
 type cayleyOps struct {
 	qs                       cgraph.QuadStore
@@ -241,7 +204,7 @@ func impls(tb testing.TB, backend string, quads int) []impl {
 	ctx := context.Background()
 	f := benchenv.Facts(quads)
 	m := mapgraph.New(f)
-	st := benchenv.LoadedWith(tb, benchOpen, benchBulkLoad, backend, quads)
+	st := benchenv.Loaded(tb, benchOpen, backend, quads)
 	cs := st.(*Store)
 	c := newCayleyOps(cs.qs)
 	ix, err := index.NewWithOptions(ctx, nopCloser{st}, nil, index.Options{Poll: -1})

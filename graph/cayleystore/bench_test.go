@@ -192,7 +192,7 @@ func BenchmarkIndexLoad(b *testing.B) {
 	for _, size := range benchenv.Sizes() {
 		for _, backend := range benchenv.Backends() {
 			b.Run(fmt.Sprintf("%s/%s", benchenv.SizeName(size), backend), func(b *testing.B) {
-				st := benchenv.LoadedWith(b, benchOpen, benchBulkLoad, backend, size)
+				st := benchenv.Loaded(b, benchOpen, backend, size)
 				var heap uint64
 				for b.Loop() {
 					runtime.GC()
