@@ -228,3 +228,30 @@ func abbrev(s string) string {
 	}
 	return s
 }
+
+// TestWorkloadAnswers keeps the benchmark and load-test workload in step
+// with the API: every query of bench/workload, with every variable set the
+// benchmarks use, answers without errors through the real handler, direct
+// and through the index.
+func TestWorkloadAnswers(t *testing.T) {
+	s := benchenv.NewSample(benchenv.Facts(2000))
+	t.Setenv("KG_BENCH_CACHE", t.TempDir())
+	for _, m := range modes(t, "memory", 2000) {
+		h, err := server.New(m.store, server.Config{LoaderWait: time.Microsecond}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range workload.Queries {
+			for i := 0; i < 64; i += 7 {
+				w := post(h, workload.Body(q, s, i))
+				if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"errors"`) {
+					t.Fatalf("%s/%s #%d: HTTP %d: %s", m.name, q.Name, i, w.Code, abbrev(w.Body.String()))
+				}
+			}
+		}
+		w := post(floor.Handler(), []byte(`{"query":"{ hello }"}`))
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"hello":"world"`) {
+			t.Fatalf("floor: HTTP %d: %s", w.Code, w.Body)
+		}
+	}
+}
