@@ -79,7 +79,47 @@ func (r *Resolver) fetchRelations(ctx context.Context, keys []relationsKey) (map
 			out[relationsKey{id, fk.dir, fk.preds}] = m[id] // nil: no relations
 		}
 	}
+	r.primeEndpoints(ctx, out)
 	return out, nil
+}
+
+// maxPrimedEndpoints caps how many relation endpoints fetchRelations reads
+// ahead; beyond it the entity loader batches them as usual.
+const maxPrimedEndpoints = 256
+
+// primeEndpoints reads the endpoints of freshly loaded relations in the same
+// batch and primes the entity loader with them, so that Relation.from/to
+// resolve from the cache instead of waiting another loader window (a wait
+// of at least a timer tick, ~1 ms, per level: BENCHMARKS.md, section 5).
+// It is an optimisation only: on any error, or when there are too many
+// endpoints, the entity loader fetches them when asked.
+func (r *Resolver) primeEndpoints(ctx context.Context, rels map[relationsKey][]*graph.Relation) {
+	seen := map[string]bool{}
+	var ids []string
+	for _, rs := range rels {
+		for _, rel := range rs {
+			for _, id := range [2]string{rel.Subject, rel.Object} {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	if len(ids) == 0 || len(ids) > maxPrimedEndpoints {
+		return
+	}
+	es, err := r.store.Entities(ctx, ids)
+	if err != nil {
+		r.log.DebugContext(ctx, "priming relation endpoints", "err", err)
+		return
+	}
+	l := r.loaders(ctx).entities
+	for i, e := range es {
+		if e != nil {
+			l.Prime(ids[i], e)
+		}
+	}
 }
 
 func (r *Resolver) fetchDegrees(ctx context.Context, ids []string) (map[string]int, error) {

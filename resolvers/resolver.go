@@ -35,7 +35,7 @@ type Options struct {
 }
 
 // DefaultLoaderWait is the default batching window of the per-request loaders.
-const DefaultLoaderWait = 2 * time.Millisecond
+const DefaultLoaderWait = 200 * time.Microsecond
 
 // New returns the root resolver over a store and the query service built on it.
 func New(store graph.Store, svc *query.Service, log *slog.Logger, opts Options) *Resolver {

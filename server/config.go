@@ -62,10 +62,14 @@ type Config struct {
 	MaxHeaderBytes    int           // default 64 KiB
 
 	// LoaderWait is the batching window of the per-request loaders.
-	// Default 2 ms: each level of nested loads waits it once; long enough
-	// for the resolvers of a 100-item list to join one batch on a busy
-	// machine (see TestLoadersBoundStoreCalls), short enough to add only a
-	// few ms per request.
+	// Each level of nested loads waits it once, so it is paid two or three
+	// times per request. Default 200 µs: the resolvers of a list start
+	// within microseconds of each other, so a list's loads still join one
+	// batch on an idle machine, while the wait stays small next to the
+	// ~0.1 ms a request costs (BENCHMARKS.md, section 5). On a store
+	// without the read index, where each batch is a database round trip,
+	// a longer window (kg serve --loader-wait 2ms) trades latency for fewer
+	// calls.
 	LoaderWait time.Duration
 
 	// Version is reported in the kg_build_info metric. Default: the module
@@ -88,7 +92,7 @@ const (
 	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultMaxHeaderBytes    = 64 << 10
-	DefaultLoaderWait        = 2 * time.Millisecond
+	DefaultLoaderWait        = 200 * time.Microsecond
 	DefaultAdminActor        = "admin"
 )
 

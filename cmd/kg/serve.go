@@ -58,6 +58,15 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	fs.Float64Var(&rate, "rate-limit", rate, "requests per second per client on /graphql and /export; 0 = unlimited (env KG_RATE_LIMIT)")
 	fs.BoolVar(&c.Server.DisableIntrospection, "no-introspection", false, "turn GraphQL introspection off (the playground needs it)")
+	c.Server.LoaderWait = server.DefaultLoaderWait
+	if v := envOr(e, "KG_LOADER_WAIT", ""); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("KG_LOADER_WAIT: %w", err)
+		}
+		c.Server.LoaderWait = d
+	}
+	fs.DurationVar(&c.Server.LoaderWait, "loader-wait", c.Server.LoaderWait, "batching window of the per-request GraphQL dataloaders (env KG_LOADER_WAIT)")
 	c.Index.register(fs, e)
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
@@ -76,6 +85,9 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	c.Data.resolve()
 	if c.Seed != seedAuto && c.Seed != seedAlways && c.Seed != seedNever {
 		return c, fmt.Errorf("--seed: want auto, always or never, got %q", c.Seed)
+	}
+	if c.Server.LoaderWait <= 0 {
+		return c, fmt.Errorf("--loader-wait must be positive, got %s", c.Server.LoaderWait)
 	}
 	if c.ShutdownTimeout <= 0 {
 		return c, fmt.Errorf("--shutdown-timeout must be positive")
