@@ -108,7 +108,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if st, err = c.Index.wrap(ctx, st, log); err != nil {
+	if st, err = c.Index.wrap(ctx, st, c.Store, log); err != nil {
 		return err
 	}
 	defer closeStore(context.WithoutCancel(ctx), st, log)

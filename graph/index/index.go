@@ -38,6 +38,19 @@ type Options struct {
 	// the index's. 0 means DefaultPoll; negative disables polling (use
 	// for backends only this process writes, or call Sync).
 	Poll time.Duration
+
+	// SnapshotPath, when set, is a file the index persists itself to
+	// (after it was built from the store, and on Close) and starts from
+	// when the snapshot still describes the store: same store generation
+	// and, with StoreFile, the same store file (device, inode, size,
+	// modification time). Otherwise, or when the file is damaged, the
+	// index is built from the store as without it. Use it only for a
+	// store in a local file that only processes with the same snapshot
+	// path write (bbolt); see snapshot.go.
+	SnapshotPath string
+	// StoreFile is the file the backing store keeps its data in; its
+	// identity is recorded in the snapshot and checked on load.
+	StoreFile string
 }
 
 // DefaultPoll is the default generation poll interval.
@@ -64,6 +77,15 @@ type Store struct {
 	stale bool       // quads needs a refresh from the backing store
 	qmu   sync.Mutex // one quad count refresh at a time
 
+	// Snapshot (see snapshot.go): the path, the store file, and what the
+	// file on disk holds (snapOK: written or loaded by this process);
+	// under wmu.
+	snapPath  string
+	storeFile string
+	snapOK    bool
+	snapGen   int64
+	snapFile  fileID
+
 	closed atomic.Bool
 	kick   chan struct{}
 	stop   context.CancelFunc
@@ -83,27 +105,38 @@ func NewWithOptions(ctx context.Context, backing graph.Store, log *slog.Logger, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{backing: backing, log: log.With("component", "index"), kick: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &Store{backing: backing, log: log.With("component", "index"), kick: make(chan struct{}, 1), done: make(chan struct{}),
+		snapPath: opt.SnapshotPath, storeFile: opt.StoreFile}
 	began := time.Now()
-	if err := s.reload(ctx); err != nil {
-		return nil, fmt.Errorf("index: initial load: %w", err)
+	fromSnapshot := s.snapPath != "" && s.loadSnapshot(ctx)
+	if !fromSnapshot {
+		if err := s.reload(ctx); err != nil {
+			return nil, fmt.Errorf("index: initial load: %w", err)
+		}
 	}
 	st := s.st
 	s.log.InfoContext(ctx, "index loaded", "entities", len(st.ents), "relations", len(st.rels),
-		"generation", s.known.Load(), "took", time.Since(began).Round(time.Millisecond))
+		"generation", s.known.Load(), "snapshot", fromSnapshot, "took", time.Since(began).Round(time.Millisecond))
 	poll := opt.Poll
 	if poll == 0 {
 		poll = DefaultPoll
 	}
 	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop = cancel
-	go s.loop(pctx, poll)
+	go s.loop(pctx, poll, !fromSnapshot)
 	return s, nil
 }
 
 // loop reloads when the backing generation moves (every poll) or when kicked.
-func (s *Store) loop(ctx context.Context, poll time.Duration) {
+// With save, it first writes a snapshot of the freshly built index (off
+// the start path: reads are served meanwhile, writes wait).
+func (s *Store) loop(ctx context.Context, poll time.Duration, save bool) {
 	defer close(s.done)
+	if save && s.snapPath != "" {
+		s.wmu.Lock()
+		s.saveSnapshotLocked(ctx, "built from the store")
+		s.wmu.Unlock()
+	}
 	var tick <-chan time.Time
 	if poll > 0 {
 		t := time.NewTicker(poll)
@@ -716,7 +749,8 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.backing.Ping(ctx)
 }
 
-// Close stops the poll loop and closes the backing store.
+// Close stops the poll loop, writes a snapshot when one is configured and
+// the one on disk is out of date, and closes the backing store.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return graph.ErrClosed
@@ -726,6 +760,7 @@ func (s *Store) Close() error {
 	// Wait for a write or reload in flight.
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	s.saveSnapshotLocked(context.Background(), "close")
 	return s.backing.Close()
 }
 
