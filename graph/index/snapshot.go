@@ -206,7 +206,7 @@ func readSnapshotFile(ctx context.Context, path string) (*snapshot, error) {
 	}
 	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
 	body := io.NewSectionReader(f, snapHeaderLen, int64(plen))
-	d := &decoder{r: bufio.NewReaderSize(io.TeeReader(body, crc), 1<<20), intern: map[string]string{}}
+	d := &decoder{r: bufio.NewReaderSize(io.TeeReader(body, crc), 1<<20), intern: map[string]string{}, max: plen}
 	snap, err := d.snapshot(ctx)
 	if err != nil {
 		return nil, err
@@ -349,15 +349,15 @@ func (e *encoder) evidence(ev []graph.Evidence) {
 	}
 }
 
-// maxSnapLen bounds any one length read from a snapshot, so a damaged file
-// cannot make the decoder allocate without limit before the checksum is
-// checked.
-const maxSnapLen = 1 << 30
-
 type decoder struct {
 	r      *bufio.Reader
 	err    error
 	intern map[string]string
+	// max bounds every length read (the payload size: each string byte
+	// and slice element takes at least one byte), so a damaged file cannot
+	// make the decoder allocate more than the file before the checksum
+	// is checked.
+	max uint64
 }
 
 func (d *decoder) fail(err error) {
@@ -393,7 +393,7 @@ func (d *decoder) int() int64 {
 
 func (d *decoder) length() int {
 	n := d.uint()
-	if n > maxSnapLen {
+	if n > d.max {
 		d.fail(fmt.Errorf("length %d out of range", n))
 		return 0
 	}
@@ -640,6 +640,11 @@ func (s *Store) saveSnapshotLocked(ctx context.Context, why string) {
 	}
 	began := time.Now()
 	if err := writeSnapshotFile(ctx, s.snapPath, s.snapshotOf(known, file)); err != nil {
+		if ctx.Err() != nil {
+			// Close interrupted the write after a build; Close writes it.
+			s.log.InfoContext(ctx, "index snapshot write interrupted", "path", s.snapPath, "err", err)
+			return
+		}
 		s.log.WarnContext(ctx, "index snapshot not written", "path", s.snapPath, "err", err)
 		return
 	}
