@@ -3,7 +3,7 @@
 # checkout:
 #
 #   1. installs the Debian packages the tests need when missing (one
-#      apt-get update): postgresql; for the browser test also nodejs, npm,
+#      apt-get update): postgresql, graphviz; for the browser test also nodejs, npm,
 #      chromium and fonts-noto-cjk;
 #   2. starts a throwaway PostgreSQL cluster (scripts/pg.sh) and exports
 #      KG_TEST_PG_DSN for the store tests;
@@ -39,6 +39,7 @@ if [ -d web ] && [ "${KG_TEST_SKIP_BROWSER:-}" != 1 ]; then
 	[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 fi
+command -v dot >/dev/null || missing+=(graphviz) # renders the DOT export in graph/export's tests
 command -v git >/dev/null || missing+=(git)
 command -v curl >/dev/null || missing+=(curl)
 if ((${#missing[@]})); then
