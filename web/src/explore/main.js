@@ -333,22 +333,31 @@ function entityLink(e, onclick) {
 const panel = $('#panel');
 let panelToken = 0;
 
-async function showEntity(id) {
+// loadPanel shows a loading state, runs one query for the side panel and
+// returns pick(data), or null when a newer panel request superseded this one,
+// the query failed, or the item does not exist (each shown in the panel).
+async function loadPanel(query, vars, pick, missing) {
   const token = ++panelToken;
   panel.replaceChildren(el('div', { class: 'loading' }, '加载中… Loading…'));
   let d;
   try {
-    d = await gql(Q.ENTITY, { id });
+    d = await gql(query, vars);
   } catch (e) {
     if (token === panelToken) panel.replaceChildren(el('div', { class: 'error' }, `出错 Error: ${e.message}`));
-    return;
+    return null;
   }
-  if (token !== panelToken) return;
-  const e = d.entity;
-  if (!e) {
-    panel.replaceChildren(el('div', { class: 'error' }, `没有该实体 No entity ${id}`));
-    return;
+  if (token !== panelToken) return null;
+  const item = pick(d);
+  if (!item) {
+    panel.replaceChildren(el('div', { class: 'error' }, missing));
+    return null;
   }
+  return item;
+}
+
+async function showEntity(id) {
+  const e = await loadPanel(Q.ENTITY, { id }, (d) => d.entity, `没有该实体 No entity ${id}`);
+  if (!e) return;
   const rels = e.relations.nodes;
   panel.replaceChildren(
     el(
@@ -419,21 +428,8 @@ function relationItem(r, selfId) {
 }
 
 async function showRelation(id) {
-  const token = ++panelToken;
-  panel.replaceChildren(el('div', { class: 'loading' }, '加载中… Loading…'));
-  let d;
-  try {
-    d = await gql(Q.RELATION, { id });
-  } catch (e) {
-    if (token === panelToken) panel.replaceChildren(el('div', { class: 'error' }, `出错 Error: ${e.message}`));
-    return;
-  }
-  if (token !== panelToken) return;
-  const r = d.relation;
-  if (!r) {
-    panel.replaceChildren(el('div', { class: 'error' }, `没有该关系 No relation ${id}`));
-    return;
-  }
+  const r = await loadPanel(Q.RELATION, { id }, (d) => d.relation, `没有该关系 No relation ${id}`);
+  if (!r) return;
   panel.replaceChildren(
     el(
       'section',
