@@ -152,6 +152,31 @@ type Store interface {
 	Close() error
 }
 
+// Dumper is implemented by stores that can read their whole graph in one
+// sequential pass, much faster than ScanEntities, ScanRelations and
+// Documents (which look every entity and relation up again by ID). Read
+// indexes use it when the store offers it and fall back to the scans
+// otherwise.
+type Dumper interface {
+	// Dump returns, from one consistent view of the store, exactly what
+	// ScanEntities (all kinds), ScanRelations, Documents, Generation and
+	// Stats().Quads would return at that instant.
+	Dump(ctx context.Context) (*Dump, error)
+
+	// QuadCount returns Stats().Quads without the rest of Stats (which may
+	// need full scans).
+	QuadCount(ctx context.Context) (int64, error)
+}
+
+// Dump is the whole graph of a store, as read by Dumper.Dump.
+type Dump struct {
+	Generation int64
+	Quads      int64
+	Documents  []Document  // ordered by ID, without Text
+	Entities   []*Entity   // ordered by ID
+	Relations  []*Relation // ordered by ID
+}
+
 // AuditEntry is one change made through the curation API.
 type AuditEntry struct {
 	ID     string    `json:"id"`
