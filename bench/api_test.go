@@ -44,6 +44,7 @@ func modes(tb testing.TB, backend string, size int) []mode {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { ix.Close() })
+	benchenv.LogMem(tb, fmt.Sprintf("%s/%s index built", benchenv.SizeName(size), backend))
 	return []mode{{"direct", st}, {"index", ix}}
 }
 
@@ -62,17 +63,10 @@ func each(b *testing.B, fn func(b *testing.B, s benchenv.Sample, m mode)) {
 
 // BenchmarkStore measures every read method of graph.Store.
 func BenchmarkStore(b *testing.B) {
-	ctx := context.Background()
 	each(b, func(b *testing.B, s benchenv.Sample, m mode) {
 		st := m.store
-		run := func(name string, fn func(i int) error) {
-			b.Run(name, func(b *testing.B) {
-				for i := 0; b.Loop(); i++ {
-					if err := fn(i); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+		run := func(name string, fn func(ctx context.Context, i int) error) {
+			b.Run(name, func(b *testing.B) { benchenv.Bench(b, fn) })
 		}
 		ten := func(i int) []string {
 			out := make([]string, 10)
@@ -81,23 +75,26 @@ func BenchmarkStore(b *testing.B) {
 			}
 			return out
 		}
-		run("Entities10", func(i int) error { _, err := st.Entities(ctx, ten(i)); return err })
-		run("ScanEntities20", func(i int) error {
+		run("Entities10", func(ctx context.Context, i int) error { _, err := st.Entities(ctx, ten(i)); return err })
+		run("ScanEntities20", func(ctx context.Context, i int) error {
 			n := 0
 			return st.ScanEntities(ctx, nil, s.IDs[i%len(s.IDs)], func(*graph.Entity) bool { n++; return n < 20 })
 		})
-		run("RelationsOf", func(i int) error {
+		run("RelationsOf", func(ctx context.Context, i int) error {
 			_, err := st.RelationsOf(ctx, []string{s.IDs[i%len(s.IDs)]}, graph.RelationFilter{})
 			return err
 		})
-		run("Neighbors", func(i int) error {
+		run("Neighbors", func(ctx context.Context, i int) error {
 			_, err := st.Neighbors(ctx, []string{s.IDs[i%len(s.IDs)]}, graph.RelationFilter{})
 			return err
 		})
-		run("LookupName", func(i int) error { _, err := st.LookupName(ctx, s.Names[i%len(s.Names)]); return err })
-		run("Documents", func(int) error { _, err := st.Documents(ctx); return err })
-		run("Generation", func(int) error { _, err := st.Generation(ctx); return err })
-		run("Stats", func(int) error { _, err := st.Stats(ctx); return err })
+		run("LookupName", func(ctx context.Context, i int) error {
+			_, err := st.LookupName(ctx, s.Names[i%len(s.Names)])
+			return err
+		})
+		run("Documents", func(ctx context.Context, _ int) error { _, err := st.Documents(ctx); return err })
+		run("Generation", func(ctx context.Context, _ int) error { _, err := st.Generation(ctx); return err })
+		run("Stats", func(ctx context.Context, _ int) error { _, err := st.Stats(ctx); return err })
 	})
 }
 
@@ -109,43 +106,40 @@ func BenchmarkQuery(b *testing.B) {
 		if _, err := svc.TopConnected(ctx, 1); err != nil { // build the derived index once
 			b.Fatal(err)
 		}
-		run := func(name string, fn func(i int) error) {
-			b.Run(name, func(b *testing.B) {
-				for i := 0; b.Loop(); i++ {
-					if err := fn(i); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+		run := func(name string, fn func(ctx context.Context, i int) error) {
+			b.Run(name, func(b *testing.B) { benchenv.Bench(b, fn) })
 		}
 		id := func(i int) string { return s.IDs[i%len(s.IDs)] }
-		run("entity", func(i int) error {
+		run("entity", func(ctx context.Context, i int) error {
 			if _, err := m.store.Entities(ctx, []string{id(i)}); err != nil {
 				return err
 			}
 			_, err := m.store.RelationsOf(ctx, []string{id(i)}, graph.RelationFilter{})
 			return err
 		})
-		run("search", func(i int) error {
+		run("search", func(ctx context.Context, i int) error {
 			_, err := svc.Search(ctx, searchText(s.Names[i%len(s.Names)]), nil, 10)
 			return err
 		})
-		run("partners", func(i int) error { _, err := svc.Partners(ctx, id(i), 20); return err })
-		run("partnerships", func(int) error { _, err := svc.Partnerships(ctx, nil, 20, ""); return err })
-		run("paths", func(i int) error {
+		run("partners", func(ctx context.Context, i int) error { _, err := svc.Partners(ctx, id(i), 20); return err })
+		run("partnerships", func(ctx context.Context, _ int) error { _, err := svc.Partnerships(ctx, nil, 20, ""); return err })
+		run("paths", func(ctx context.Context, i int) error {
 			p := s.Pairs[i%len(s.Pairs)]
 			_, err := svc.Paths(ctx, p[0], p[1], 4, 3)
 			return err
 		})
-		run("subgraph", func(i int) error { _, err := svc.Subgraph(ctx, []string{id(i)}, 1, nil, 300); return err })
-		run("stats", func(int) error {
+		run("subgraph", func(ctx context.Context, i int) error {
+			_, err := svc.Subgraph(ctx, []string{id(i)}, 1, nil, 300)
+			return err
+		})
+		run("stats", func(ctx context.Context, _ int) error {
 			if _, err := m.store.Stats(ctx); err != nil {
 				return err
 			}
 			_, err := svc.TopConnected(ctx, 10)
 			return err
 		})
-		run("indicators", func(int) error { _, err := svc.Indicators(ctx, 100); return err })
+		run("indicators", func(ctx context.Context, _ int) error { _, err := svc.Indicators(ctx, 100); return err })
 	})
 }
 
@@ -197,12 +191,12 @@ func BenchmarkHTTP(b *testing.B) {
 				for i := range bodies {
 					bodies[i] = workload.Body(q, s, i)
 				}
-				b.ResetTimer()
-				for i := 0; b.Loop(); i++ {
+				benchenv.Bench(b, func(_ context.Context, i int) error {
 					if w := post(h, bodies[i%len(bodies)]); w.Code != http.StatusOK {
-						b.Fatalf("HTTP %d", w.Code)
+						return fmt.Errorf("HTTP %d", w.Code)
 					}
-				}
+					return nil
+				})
 			})
 		}
 	})

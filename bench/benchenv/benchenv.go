@@ -10,10 +10,14 @@
 //	KG_TEST_PG_DSN     PostgreSQL DSN (scripts/pg.sh start prints it)
 //	KG_BENCH_CACHE     directory for cached bbolt files (default $TMPDIR/kg-bench)
 //	KG_BENCH_SEED      generator seed (default 1)
+//	KG_BENCH_MAX_OP    a cell whose one operation takes longer is not run (default 20s)
+//
+// Fixture stores are built once per size and seed and reused (see Loaded):
+// bbolt files under KG_BENCH_CACHE, PostgreSQL databases
+// kg_bench_<quads>_seed<seed> on the server of KG_TEST_PG_DSN.
 package benchenv
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand"
@@ -23,7 +27,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/internal/synth"
@@ -186,48 +189,6 @@ func NewSample(f graph.DocumentFacts) Sample {
 			} else {
 				s.Names = append(s.Names, e.Name)
 			}
-		}
-	}
-	return s
-}
-
-// Opener opens a store of one backend; cayleystore tests and the bench
-// package provide it (only graph/cayleystore may import Cayley, and this
-// package must not import the store, to be usable from its tests).
-type Opener func(ctx context.Context, backend, path, dsn string) (graph.Store, error)
-
-// Loaded opens a store of the backend holding the synthetic graph of quads
-// quads. bbolt files are built once per size and seed under CacheDir and
-// reopened by later runs; memory stores are loaded each time; PostgreSQL
-// databases are reloaded when their content differs. The store is closed
-// when b ends.
-func Loaded(tb testing.TB, open Opener, backend string, quads int) graph.Store {
-	tb.Helper()
-	ctx := context.Background()
-	f := Facts(quads)
-	want := len(f.Relations)
-	var path string
-	switch backend {
-	case "bbolt":
-		if err := os.MkdirAll(CacheDir(), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		path = filepath.Join(CacheDir(), fmt.Sprintf("bbolt-%d-seed%d.db", quads, Seed()))
-	case "postgres":
-		if PostgresDSN() == "" {
-			tb.Skip("KG_TEST_PG_DSN not set (scripts/pg.sh start)")
-		}
-	}
-	s, err := open(ctx, backend, path, PostgresDSN())
-	if err != nil {
-		tb.Fatalf("open %s: %v", backend, err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	// A fresh store may fail Stats (nothing written yet): load it.
-	st, err := s.Stats(ctx)
-	if err != nil || st.Relations != want || st.Entities != len(f.Entities) {
-		if _, err := s.ReplaceDocument(ctx, f); err != nil {
-			tb.Fatalf("load %d quads into %s: %v", quads, backend, err)
 		}
 	}
 	return s
