@@ -171,7 +171,8 @@ func openBbolt(cfg Config, log *slog.Logger) (*Store, error) {
 		return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
 	}
 	s := &Store{
-		qs: qs,
+		qs:   qs,
+		bolt: db,
 		ping: func(context.Context) error {
 			return db.View(func(*bolt.Tx) error { return nil })
 		},

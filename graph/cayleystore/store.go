@@ -18,6 +18,7 @@ import (
 	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/quad"
 	"github.com/lib/pq"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/minhang-kg/kg/graph"
 )
@@ -44,6 +45,9 @@ type Store struct {
 	// inTx, when set, runs several ApplyDeltas calls as one transaction
 	// (bbolt; see sharedTxKV).
 	inTx func(run func() error) error
+	// bolt is set on bbolt: Dump reads Cayley's primitive log from it
+	// directly (dump.go).
+	bolt *bolt.DB
 
 	mu     sync.RWMutex
 	closed bool

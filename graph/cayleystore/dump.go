@@ -1,0 +1,395 @@
+package cayleystore
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/pquads"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/minhang-kg/kg/graph"
+)
+
+var _ graph.Dumper = (*Store)(nil)
+
+// Dump implements graph.Dumper: the whole graph from one pass over the
+// stored quads, each value decoded once, instead of the per-ID lookups of
+// ScanEntities and ScanRelations.
+//
+// Sources: on bbolt, Cayley's primitive log (the "log" bucket: every node
+// value and every quad, keyed by ID) read with one bbolt cursor, without
+// Cayley's iterators; afterwards the file's pages the scan paged in are
+// dropped from the process's resident set (see releaseMapped); on
+// PostgreSQL, one query for all quads and batched queries naming their
+// nodes, in one REPEATABLE READ transaction (sqlFetcher.allQuads); on
+// memory, Cayley's all-quads iterator.
+//
+// The decoding is the readers' (entityDecoder, relationOf,
+// evidenceFromLiteral, ...) applied to the same quads, so the result reads
+// exactly as the scans do; TestDumpMatchesScans checks it on every backend.
+func (s *Store) Dump(ctx context.Context) (*graph.Dump, error) {
+	if err := s.rlock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	acc := newDumpAcc()
+	var err error
+	if s.bolt != nil {
+		err = dumpBolt(ctx, s.bolt, acc)
+		if err == nil {
+			err = releaseMapped(s.bolt)
+		}
+	} else {
+		var qs []quad.Quad
+		if qs, err = s.reader(ctx).allQuads(); err == nil {
+			for _, q := range qs {
+				acc.add(q)
+			}
+		}
+	}
+	if err != nil {
+		return nil, s.wrap("dump", err)
+	}
+	d, err := acc.result()
+	return d, s.wrap("dump", err)
+}
+
+// QuadCount implements graph.Dumper.
+func (s *Store) QuadCount(ctx context.Context) (int64, error) {
+	if err := s.rlock(ctx); err != nil {
+		return 0, err
+	}
+	defer s.mu.RUnlock()
+	n, err := s.quadCount(ctx)
+	return n, s.wrap("quad count", err)
+}
+
+// logBucket is the bbolt bucket of Cayley's kv primitive log (kv's
+// logIndex): key = primitive ID (8 bytes, big-endian), value = the
+// primitive (cayley/graph/proto.Primitive, protobuf).
+var logBucket = []byte("log")
+
+// dumpBolt reads every live quad of Cayley's kv log in one bbolt read
+// transaction and feeds it to acc. Primitives are keyed by ID, and a quad's
+// nodes are written before it, but nothing here relies on that: quads are
+// resolved after the scan.
+func dumpBolt(ctx context.Context, db *bolt.DB, acc *dumpAcc) error {
+	return db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(logBucket)
+		if b == nil { // nothing written yet
+			return nil
+		}
+		vals := map[uint64]quad.Value{}
+		var quads [][4]uint64
+		c := b.Cursor()
+		n := 0
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			p, err := decodePrimitive(v)
+			if err != nil {
+				return fmt.Errorf("log entry %x: %w", k, err)
+			}
+			switch {
+			case len(p.value) > 0: // a node
+				qv, err := pquads.UnmarshalValue(p.value)
+				if err != nil {
+					return fmt.Errorf("node %d: %w", p.id, err)
+				}
+				vals[p.id] = qv
+			case !p.deleted:
+				quads = append(quads, p.dirs)
+			}
+		}
+		for _, ids := range quads {
+			var q quad.Quad
+			for i, d := range quad.Directions {
+				if ids[i] == 0 {
+					continue
+				}
+				v := vals[ids[i]]
+				if v == nil {
+					return fmt.Errorf("quad value %d has no node: %w", ids[i], errConflict)
+				}
+				q.Set(d, v)
+			}
+			// As Cayley's all-quads iteration: quads without subject,
+			// predicate or object are not quads.
+			if q.IsValid() {
+				acc.add(q)
+			}
+		}
+		return nil
+	})
+}
+
+// primitive is the part of a Cayley kv primitive a dump needs.
+type primitive struct {
+	id      uint64
+	dirs    [4]uint64 // node IDs: subject, predicate, object, label (0: none)
+	value   []byte    // set on nodes: the value (pquads), aliasing the input
+	deleted bool
+}
+
+var errBadPrimitive = errors.New("malformed primitive")
+
+// decodePrimitive decodes the protobuf encoding of
+// cayley/graph/proto.Primitive (fields 1 ID, 2-5 subject, predicate,
+// object, label, 6 replaces, 7 timestamp: varints; 8 value: bytes;
+// 9 deleted: bool). Unknown fields are skipped by wire type. Written out
+// here to avoid the reflection-based protobuf decoder: a dump decodes one
+// per quad and per node.
+func decodePrimitive(b []byte) (primitive, error) {
+	var p primitive
+	for len(b) > 0 {
+		key, n := binary.Uvarint(b)
+		if n <= 0 {
+			return p, errBadPrimitive
+		}
+		b = b[n:]
+		field, wire := key>>3, key&7
+		switch wire {
+		case 0: // varint
+			v, n := binary.Uvarint(b)
+			if n <= 0 {
+				return p, errBadPrimitive
+			}
+			b = b[n:]
+			switch field {
+			case 1:
+				p.id = v
+			case 2, 3, 4, 5:
+				p.dirs[field-2] = v
+			case 9:
+				p.deleted = v != 0
+			}
+		case 2: // length-delimited
+			l, n := binary.Uvarint(b)
+			if n <= 0 || l > uint64(len(b)-n) {
+				return p, errBadPrimitive
+			}
+			if field == 8 {
+				p.value = b[n : n+int(l)]
+			}
+			b = b[n+int(l):]
+		case 1: // fixed64
+			if len(b) < 8 {
+				return p, errBadPrimitive
+			}
+			b = b[8:]
+		case 5: // fixed32
+			if len(b) < 4 {
+				return p, errBadPrimitive
+			}
+			b = b[4:]
+		default:
+			return p, errBadPrimitive
+		}
+	}
+	return p, nil
+}
+
+// dumpAcc turns a stream of quads into a graph.Dump, with the semantics
+// of the readers: entities as ScanEntities (entityIDs, then entities),
+// relations as ScanRelations (allRelations, then fillStatements),
+// documents as documents, the generation as generation.
+type dumpAcc struct {
+	quads int64
+
+	gen    int64
+	genOK  bool
+	genErr error
+
+	// kinded: IDs given a kind of the vocabulary by some document (what
+	// kindsByEntity lists).
+	kinded map[string]bool
+	// facts: per subject ID, its quads with an entity predicate (entity
+	// facts; on statement nodes, relation evidence).
+	facts map[string][]fact
+	// rels: relation quads of vocabulary predicates; stated: the document
+	// of each statement node.
+	rels   []*graph.Relation
+	stated map[string]string
+
+	docs     map[string]*graph.Document
+	docFound map[string]bool
+}
+
+// fact is one quad of a subject: predicate, object, label.
+type fact struct{ p, o, label quad.Value }
+
+func newDumpAcc() *dumpAcc {
+	return &dumpAcc{
+		kinded:   map[string]bool{},
+		facts:    map[string][]fact{},
+		stated:   map[string]string{},
+		docs:     map[string]*graph.Document{},
+		docFound: map[string]bool{},
+	}
+}
+
+// vocabRel is the set of relation predicate IRIs of the vocabulary
+// (allRelations reads only those).
+var vocabRel = func() map[quad.Value]bool {
+	m := make(map[quad.Value]bool, len(graph.Vocabulary))
+	for _, p := range graph.Vocabulary {
+		m[relIRI(p.ID)] = true
+	}
+	return m
+}()
+
+// vocabKind is the set of kind IRIs of the model (kindsByEntity reads
+// only those).
+var vocabKind = func() map[quad.Value]bool {
+	m := make(map[quad.Value]bool, len(graph.Kinds))
+	for _, k := range graph.Kinds {
+		m[kindIRI(k)] = true
+	}
+	return m
+}()
+
+func (a *dumpAcc) add(q quad.Quad) {
+	a.quads++
+	if vocabRel[q.Predicate] {
+		if rel, ok := relationOf(q); ok {
+			a.rels = append(a.rels, rel)
+		}
+		return
+	}
+	if q.Subject == metaNode && q.Predicate == pGeneration {
+		a.generation(q.Object)
+		return
+	}
+	id, ok := idOf(q.Subject)
+	if !ok {
+		return
+	}
+	switch q.Predicate {
+	case pStatedIn:
+		if doc, ok := idOf(q.Object); ok {
+			a.stated[id] = doc
+		}
+		return
+	case rdfType:
+		if vocabKind[q.Object] {
+			if _, ok := idOf(q.Label); ok {
+				a.kinded[id] = true
+			}
+		}
+		if q.Object == cDocument && q.Label == q.Subject {
+			a.docFound[id] = true
+		}
+	case pTitle, pDigest:
+		if q.Label == q.Subject {
+			a.document(id, q.Predicate, q.Object)
+		}
+		return
+	}
+	if entityPredicate(q.Predicate) {
+		a.facts[id] = append(a.facts[id], fact{q.Predicate, q.Object, q.Label})
+	}
+}
+
+// generation follows reader.generation: the largest value, an error for
+// one that is not a number.
+func (a *dumpAcc) generation(o quad.Value) {
+	n, err := strconv.ParseInt(lexical(o), 10, 64)
+	if err != nil {
+		if a.genErr == nil {
+			a.genErr = fmt.Errorf("bad generation %v: %w", o, err)
+		}
+		return
+	}
+	if !a.genOK || n > a.gen {
+		a.gen, a.genOK = n, true
+	}
+}
+
+// document follows reader.documentsByID.
+func (a *dumpAcc) document(id string, p, o quad.Value) {
+	d := a.docs[id]
+	if d == nil {
+		d = &graph.Document{ID: id}
+		a.docs[id] = d
+	}
+	switch p {
+	case pTitle:
+		if ls, ok := o.(quad.LangString); ok {
+			switch ls.Lang {
+			case langZh:
+				d.Title = string(ls.Value)
+			case langEn:
+				d.TitleEn = string(ls.Value)
+			}
+		}
+	case pDigest:
+		d.Digest = lexical(o)
+	}
+}
+
+func (a *dumpAcc) result() (*graph.Dump, error) {
+	if a.genErr != nil {
+		return nil, a.genErr
+	}
+	d := &graph.Dump{Generation: a.gen, Quads: a.quads}
+
+	ids := make([]string, 0, len(a.docFound))
+	for id := range a.docFound {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	d.Documents = make([]graph.Document, 0, len(ids))
+	for _, id := range ids {
+		doc := graph.Document{ID: id}
+		if m := a.docs[id]; m != nil {
+			doc = *m
+		}
+		d.Documents = append(d.Documents, doc)
+	}
+
+	ids = ids[:0]
+	for id := range a.kinded {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	d.Entities = make([]*graph.Entity, 0, len(ids))
+	for _, id := range ids {
+		dec := newEntityDecoder(id)
+		for _, f := range a.facts[id] {
+			dec.add(f.p, f.o, f.label)
+		}
+		if e := dec.entity(); e != nil {
+			d.Entities = append(d.Entities, e)
+		}
+	}
+
+	sort.Slice(a.rels, func(i, j int) bool { return a.rels[i].ID < a.rels[j].ID })
+	d.Relations = make([]*graph.Relation, 0, len(a.rels))
+	for _, rel := range a.rels {
+		doc, ok := a.stated[rel.ID]
+		if !ok { // no statement: not a stored relation
+			continue
+		}
+		rel.Document = doc
+		for _, f := range a.facts[rel.ID] {
+			if f.p != pEvidence {
+				continue
+			}
+			evDoc, _ := idOf(f.label)
+			if ev, ok := evidenceFromLiteral(f.o, evDoc); ok {
+				rel.Evidence = append(rel.Evidence, ev)
+			}
+		}
+		sortEvidence(rel.Evidence)
+		d.Relations = append(d.Relations, rel)
+	}
+	return d, nil
+}
