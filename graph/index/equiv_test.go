@@ -107,14 +107,33 @@ func sameReads(t *testing.T, want, got graph.Store) {
 	}
 }
 
+// scansOnly hides a store's graph.Dumper: the index then loads through
+// ScanEntities, ScanRelations and Documents.
+type scansOnly struct{ graph.Store }
+
 func TestIndexMatchesBacking(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		wrap func(graph.Store) graph.Store
+	}{
+		{"dump", func(s graph.Store) graph.Store { return s }},
+		{"scans", func(s graph.Store) graph.Store { return scansOnly{s} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testIndexMatchesBacking(t, tc.wrap) })
+	}
+}
+
+func testIndexMatchesBacking(t *testing.T, wrap func(graph.Store) graph.Store) {
 	ctx := context.Background()
 	backing := openMemory(t)
 	facts := synth.MustGenerate(synth.Config{Quads: 4000, Seed: 5})
 	if _, err := backing.ReplaceDocument(ctx, facts); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := index.NewWithOptions(ctx, backing, nil, index.Options{Poll: -1})
+	if _, ok := wrap(backing).(graph.Dumper); ok != (wrap(backing) == backing) {
+		t.Fatalf("the memory store should be a graph.Dumper and scansOnly not (%T: %v)", wrap(backing), ok)
+	}
+	ix, err := index.NewWithOptions(ctx, wrap(backing), nil, index.Options{Poll: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

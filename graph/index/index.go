@@ -205,6 +205,9 @@ func (s *Store) reload(ctx context.Context) error {
 // it in. The generation is read before the scans: if a write lands during
 // them, the next Sync sees a newer generation and reloads again.
 func (s *Store) reloadLocked(ctx context.Context) error {
+	if d, ok := s.backing.(graph.Dumper); ok {
+		return s.reloadDumpLocked(ctx, d)
+	}
 	g, err := s.backing.Generation(ctx)
 	if err != nil {
 		return err
@@ -238,6 +241,26 @@ func (s *Store) reloadLocked(ctx context.Context) error {
 	s.stale = true
 	s.mu.Unlock()
 	s.known.Store(g)
+	return nil
+}
+
+// reloadDumpLocked is reloadLocked from one graph.Dumper pass: one
+// consistent read of the backing store, generation and quad count
+// included.
+func (s *Store) reloadDumpLocked(ctx context.Context, d graph.Dumper) error {
+	dump, err := d.Dump(ctx)
+	if err != nil {
+		return fmt.Errorf("dump: %w", err)
+	}
+	st := newState()
+	st.bulk(dump.Entities, dump.Relations)
+	st.docs = dump.Documents
+	s.mu.Lock()
+	s.st = st
+	s.gen++
+	s.quads, s.stale = dump.Quads, false
+	s.mu.Unlock()
+	s.known.Store(dump.Generation)
 	return nil
 }
 
@@ -522,19 +545,33 @@ func (s *Store) refreshQuads(ctx context.Context) (int64, error) {
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
 	s.mu.RLock()
-	q, stale := s.quads, s.stale
+	q, stale, gen := s.quads, s.stale, s.gen
 	s.mu.RUnlock()
 	if !stale {
 		return q, nil
 	}
-	bs, err := s.backing.Stats(ctx)
+	q, err := s.backingQuads(ctx)
 	if err != nil {
 		return 0, err
 	}
 	s.mu.Lock()
-	s.quads, s.stale = bs.Quads, false
+	// A write applied meanwhile (gen moved) may not be in q: leave the
+	// count stale for the next caller.
+	if s.gen == gen {
+		s.quads, s.stale = q, false
+	}
 	s.mu.Unlock()
-	return bs.Quads, nil
+	return q, nil
+}
+
+// backingQuads is the backing store's quad count: from graph.Dumper's
+// QuadCount when it has one, else from Stats (which may scan everything).
+func (s *Store) backingQuads(ctx context.Context) (int64, error) {
+	if d, ok := s.backing.(graph.Dumper); ok {
+		return d.QuadCount(ctx)
+	}
+	bs, err := s.backing.Stats(ctx)
+	return bs.Quads, err
 }
 
 // Generation implements graph.Store. It is the index's own counter,

@@ -38,6 +38,23 @@ func TestStoreSuiteMemory(t *testing.T) {
 	})
 }
 
+// The same without graph.Dumper: the index loads through the scans.
+func TestStoreSuiteMemoryScans(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) graph.Store {
+		backing, err := cayleystore.Open(t.Context(), cayleystore.Config{Backend: cayleystore.BackendMemory}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, err := index.NewWithOptions(t.Context(), scansOnly{backing}, nil, index.Options{Poll: -1})
+		if err != nil {
+			backing.Close()
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	})
+}
+
 func TestStoreSuiteBbolt(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) graph.Store {
 		return openIndexed(t, cayleystore.Config{Backend: cayleystore.BackendBbolt, Path: filepath.Join(t.TempDir(), "kg.db")}, -1)
