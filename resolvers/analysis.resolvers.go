@@ -45,35 +45,51 @@ func (r *indicatorResolver) NameEn(ctx context.Context, obj *model.Indicator) (*
 	return optional(obj.Entity.NameEn), nil
 }
 
-func (r *indicatorResolver) Subject(ctx context.Context, obj *model.Indicator) (*graph.Entity, error) {
-	if obj.SubjectID == "" {
-		return nil, nil
+func (r *indicatorResolver) Subject(ctx context.Context, objs []*model.Indicator) ([]*graph.Entity, error) {
+	// Not every indicator names its subject; an unknown one reads as null.
+	var ids []string
+	for _, obj := range objs {
+		if obj.SubjectID != "" {
+			ids = append(ids, obj.SubjectID)
+		}
 	}
-	return r.loadEntity(ctx, obj.SubjectID)
+	es, err := r.batchEntities(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*graph.Entity, len(objs))
+	k := 0
+	for i, obj := range objs {
+		if obj.SubjectID != "" {
+			out[i] = es[k]
+			k++
+		}
+	}
+	return out, nil
 }
 
 func (r *indicatorResolver) Evidence(ctx context.Context, obj *model.Indicator) ([]*graph.Evidence, error) {
 	return evidencePtrs(obj.Entity.Evidence), nil
 }
 
-func (r *partnershipResolver) Partner(ctx context.Context, obj *model.Partnership) (*graph.Entity, error) {
-	return r.mustLoadEntity(ctx, obj.BID)
+func (r *partnershipResolver) Partner(ctx context.Context, objs []*model.Partnership) ([]*graph.Entity, error) {
+	return batchEndpoints(ctx, r.Resolver, objs, partnershipB, partnerOf)
 }
 
-func (r *partnershipResolver) A(ctx context.Context, obj *model.Partnership) (*graph.Entity, error) {
-	return r.mustLoadEntity(ctx, obj.AID)
+func (r *partnershipResolver) A(ctx context.Context, objs []*model.Partnership) ([]*graph.Entity, error) {
+	return batchEndpoints(ctx, r.Resolver, objs, func(p *model.Partnership) string { return p.AID }, partnerOf)
 }
 
-func (r *partnershipResolver) B(ctx context.Context, obj *model.Partnership) (*graph.Entity, error) {
-	return r.mustLoadEntity(ctx, obj.BID)
+func (r *partnershipResolver) B(ctx context.Context, objs []*model.Partnership) ([]*graph.Entity, error) {
+	return batchEndpoints(ctx, r.Resolver, objs, partnershipB, partnerOf)
 }
 
-func (r *partnershipResolver) Via(ctx context.Context, obj *model.Partnership) ([]*graph.Entity, error) {
-	return r.loadEntities(ctx, obj.ViaIDs)
+func (r *partnershipResolver) Via(ctx context.Context, objs []*model.Partnership) ([][]*graph.Entity, error) {
+	return batchEntityLists(ctx, r.Resolver, objs, func(p *model.Partnership) []string { return p.ViaIDs })
 }
 
-func (r *pathResolver) Nodes(ctx context.Context, obj *model.Path) ([]*graph.Entity, error) {
-	return r.loadEntities(ctx, obj.NodeIDs)
+func (r *pathResolver) Nodes(ctx context.Context, objs []*model.Path) ([][]*graph.Entity, error) {
+	return batchEntityLists(ctx, r.Resolver, objs, func(p *model.Path) []string { return p.NodeIDs })
 }
 
 func (r *pathResolver) Length(ctx context.Context, obj *model.Path) (int, error) {

@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"github.com/minhang-kg/kg/graph"
@@ -38,7 +37,7 @@ func (r *entityResolver) DescriptionEn(ctx context.Context, obj *graph.Entity) (
 	return optional(obj.DescriptionEn), nil
 }
 
-func (r *entityResolver) Relations(ctx context.Context, obj *graph.Entity, direction *model.Direction, predicates []string, first *int, after *string) (*model.RelationConnection, error) {
+func (r *entityResolver) Relations(ctx context.Context, objs []*graph.Entity, direction *model.Direction, predicates []string, first *int, after *string) ([]*model.RelationConnection, error) {
 	n, err := pageSize("first", first, 20)
 	if err != nil {
 		return nil, err
@@ -52,29 +51,50 @@ func (r *entityResolver) Relations(ctx context.Context, obj *graph.Entity, direc
 			return nil, argErrorf("predicates", "unknown predicate %q (see Query.predicates)", p)
 		}
 	}
-	rels, err := r.loaders(ctx).relations.Load(ctx, newRelationsKey(obj.ID, directionArg(direction), predicates))
+	keys := make([]relationsKey, len(objs))
+	for i, obj := range objs {
+		keys[i] = newRelationsKey(obj.ID, directionArg(direction), predicates)
+	}
+	l := r.loaders(ctx)
+	rels, err := batchLoad(ctx, l.relations, r.fetchRelations, keys)
 	if err != nil {
 		return nil, err
 	}
-	// Relations come ordered by ID; the page starts after the cursor's ID.
-	start := sort.Search(len(rels), func(i int) bool { return rels[i].ID > afterID })
-	return relationPage(rels, start, n), nil
+	out := make([]*model.RelationConnection, len(objs))
+	for i, rs := range rels {
+		// Relations come ordered by ID; the page starts after the cursor's ID.
+		start := sort.Search(len(rs), func(i int) bool { return rs[i].ID > afterID })
+		out[i] = relationPage(rs, start, n)
+	}
+	return out, nil
 }
 
-func (r *entityResolver) Partners(ctx context.Context, obj *graph.Entity, first *int) ([]*model.Partnership, error) {
+func (r *entityResolver) Partners(ctx context.Context, objs []*graph.Entity, first *int) ([][]*model.Partnership, error) {
 	n, err := pageSize("first", first, 50)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := r.loaders(ctx).partners.Load(ctx, partnersKey{ID: obj.ID, First: n})
+	keys := make([]partnersKey, len(objs))
+	for i, obj := range objs {
+		keys[i] = partnersKey{ID: obj.ID, First: n}
+	}
+	ps, err := batchLoad(ctx, r.loaders(ctx).partners, r.fetchPartners, keys)
 	if err != nil {
 		return nil, err
 	}
-	return partnerships(ps), nil
+	out := make([][]*model.Partnership, len(objs))
+	for i := range ps {
+		out[i] = partnerships(ps[i])
+	}
+	return out, nil
 }
 
-func (r *entityResolver) Degree(ctx context.Context, obj *graph.Entity) (int, error) {
-	return r.loaders(ctx).degrees.Load(ctx, obj.ID)
+func (r *entityResolver) Degree(ctx context.Context, objs []*graph.Entity) ([]int, error) {
+	ids := make([]string, len(objs))
+	for i, obj := range objs {
+		ids[i] = obj.ID
+	}
+	return batchLoad(ctx, r.loaders(ctx).degrees, r.fetchDegrees, ids)
 }
 
 func (r *evidenceResolver) Section(ctx context.Context, obj *graph.Evidence) (*string, error) {
@@ -101,20 +121,16 @@ func (r *relationResolver) Symmetric(ctx context.Context, obj *graph.Relation) (
 	return predicateOf(obj).Symmetric, nil
 }
 
-func (r *relationResolver) From(ctx context.Context, obj *graph.Relation) (*graph.Entity, error) {
-	e, err := r.mustLoadEntity(ctx, obj.Subject)
-	if err != nil {
-		return nil, fmt.Errorf("subject of %s: %w", obj.ID, err)
-	}
-	return e, nil
+func (r *relationResolver) From(ctx context.Context, objs []*graph.Relation) ([]*graph.Entity, error) {
+	return batchEndpoints(ctx, r.Resolver, objs,
+		func(rel *graph.Relation) string { return rel.Subject },
+		func(rel *graph.Relation) string { return "subject of " + rel.ID })
 }
 
-func (r *relationResolver) To(ctx context.Context, obj *graph.Relation) (*graph.Entity, error) {
-	e, err := r.mustLoadEntity(ctx, obj.Object)
-	if err != nil {
-		return nil, fmt.Errorf("object of %s: %w", obj.ID, err)
-	}
-	return e, nil
+func (r *relationResolver) To(ctx context.Context, objs []*graph.Relation) ([]*graph.Entity, error) {
+	return batchEndpoints(ctx, r.Resolver, objs,
+		func(rel *graph.Relation) string { return rel.Object },
+		func(rel *graph.Relation) string { return "object of " + rel.ID })
 }
 
 func (r *Resolver) Attribute() generated.AttributeResolver { return &attributeResolver{r} }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vikstrous/dataloadgen"
 
@@ -20,6 +21,45 @@ type loaders struct {
 	relations *dataloadgen.Loader[relationsKey, []*graph.Relation]
 	degrees   *dataloadgen.Loader[string, int]
 	partners  *dataloadgen.Loader[partnersKey, []query.Partnership]
+
+	// read holds the entities this request has read, for batches that
+	// read at once (batchEntities) instead of through the entity loader.
+	mu   sync.Mutex
+	read map[string]*graph.Entity
+}
+
+// known returns the entities of ids this request has read (nil where not)
+// and the distinct IDs it has not.
+func (l *loaders) known(ids []string) (found []*graph.Entity, missing []string) {
+	found = make([]*graph.Entity, len(ids))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, id := range ids {
+		if e, ok := l.read[id]; ok {
+			found[i] = e
+		} else if !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	return found, missing
+}
+
+// remember records entities read for ids (es[i] for ids[i]; nil: unknown
+// ID) and primes the entity loader with the ones that exist.
+func (l *loaders) remember(ids []string, es []*graph.Entity) {
+	l.mu.Lock()
+	if l.read == nil {
+		l.read = make(map[string]*graph.Entity, len(ids))
+	}
+	for i, e := range es {
+		l.read[ids[i]] = e
+	}
+	l.mu.Unlock()
+	for i, e := range es {
+		if e != nil {
+			l.entities.Prime(ids[i], e)
+		}
+	}
 }
 
 // relationsKey selects the relations of one entity; Predicates is the sorted
@@ -51,6 +91,7 @@ func (r *Resolver) fetchEntities(ctx context.Context, ids []string) ([]*graph.En
 	if err != nil {
 		return nil, []error{fmt.Errorf("load entities: %w", err)}
 	}
+	r.loaders(ctx).remember(ids, es)
 	return es, nil
 }
 
@@ -114,12 +155,7 @@ func (r *Resolver) primeEndpoints(ctx context.Context, rels map[relationsKey][]*
 		r.log.DebugContext(ctx, "priming relation endpoints", "err", err)
 		return
 	}
-	l := r.loaders(ctx).entities
-	for i, e := range es {
-		if e != nil {
-			l.Prime(ids[i], e)
-		}
-	}
+	r.loaders(ctx).remember(ids, es)
 }
 
 func (r *Resolver) fetchDegrees(ctx context.Context, ids []string) (map[string]int, error) {
@@ -151,34 +187,6 @@ func (r *Resolver) fetchPartners(ctx context.Context, keys []partnersKey) (map[p
 		}
 	}
 	return out, nil
-}
-
-// loadEntity returns the entity with the ID, or nil if there is none.
-func (r *Resolver) loadEntity(ctx context.Context, id string) (*graph.Entity, error) {
-	return r.loaders(ctx).entities.Load(ctx, id)
-}
-
-// mustLoadEntity is loadEntity for references that must resolve.
-func (r *Resolver) mustLoadEntity(ctx context.Context, id string) (*graph.Entity, error) {
-	e, err := r.loadEntity(ctx, id)
-	if err == nil && e == nil {
-		err = fmt.Errorf("entity %s: %w", id, graph.ErrNotFound)
-	}
-	return e, err
-}
-
-// loadEntities resolves IDs that must all exist, in order.
-func (r *Resolver) loadEntities(ctx context.Context, ids []string) ([]*graph.Entity, error) {
-	es, err := r.loaders(ctx).entities.LoadAll(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for i, e := range es {
-		if e == nil {
-			return nil, fmt.Errorf("entity %s: %w", ids[i], graph.ErrNotFound)
-		}
-	}
-	return es, nil
 }
 
 func newRelationsKey(id string, dir graph.Direction, preds []string) relationsKey {

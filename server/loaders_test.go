@@ -184,3 +184,55 @@ func TestConcurrentRequests(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestBatchesDoNotWaitForLoaders: a batch resolver whose batch holds every
+// parent at its place in the response (the root entity's relations, the
+// endpoints of one page of relations, one list of partners…) reads the
+// store at once instead of waiting for the loader window, so with a window
+// of an hour these queries still answer, each with a few store calls.
+// (Batches nested in another list, e.g. the endpoints of the relations of
+// each path, still wait for the window to merge: TestLoadersBoundStoreCalls.)
+// The guard of a minute only turns a hang into a failure; it measures
+// nothing.
+func TestBatchesDoNotWaitForLoaders(t *testing.T) {
+	tests := []struct {
+		name, query string
+		maxCalls    int
+	}{
+		{"entity with relations", `{ entity(id: "org/sjtu") { name degree
+			relations { totalCount nodes { from { name } to { name } } }
+			partners { partner { name } a { name } via { name } } } }`, 12},
+		{"relation", `{ relation(id: "rel/x") { id } }`, 2},
+		{"entities page", `{ entities(first: 10) { nodes { id degree relations(first: 2) { totalCount } partners(first: 1) { strength } } } }`, 10},
+		{"partners", `{ partners(id: "org/sjtu") { partner { name } a { name } b { name } via { name } } }`, 8},
+		{"paths", `{ paths(from: "org/mh-stc", to: "org/ecnu") { length nodes { name } relations { id } } }`, 10},
+		{"indicators", `{ indicators { name subject { name } } }`, 8},
+	}
+	st := fixtureStore(t)
+	cs := kgtest.NewCountingStore(st)
+	h := newHandler(t, cs, server.Config{LoaderWait: time.Hour})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cs.Reset()
+			done := make(chan gqlResponse, 1)
+			go func() { done <- post(t, h, tc.query, nil) }()
+			var r gqlResponse
+			select {
+			case r = <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("no answer after a minute: a resolver waits for the (one-hour) loader window")
+			}
+			if r.Status != 200 || len(r.Errors) > 0 {
+				t.Fatalf("HTTP %d: %s", r.Status, r.Body)
+			}
+			calls := cs.Reset()
+			total := 0
+			for _, c := range calls {
+				total += c
+			}
+			if total > tc.maxCalls {
+				t.Errorf("%d store calls, want at most %d: %v", total, tc.maxCalls, calls)
+			}
+		})
+	}
+}

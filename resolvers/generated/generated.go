@@ -293,10 +293,10 @@ type EntityResolver interface {
 	Description(ctx context.Context, obj *graph.Entity) (*string, error)
 	DescriptionEn(ctx context.Context, obj *graph.Entity) (*string, error)
 
-	Relations(ctx context.Context, obj *graph.Entity, direction *model.Direction, predicates []string, first *int, after *string) (*model.RelationConnection, error)
-	Partners(ctx context.Context, obj *graph.Entity, first *int) ([]*model.Partnership, error)
+	Relations(ctx context.Context, objs []*graph.Entity, direction *model.Direction, predicates []string, first *int, after *string) ([]*model.RelationConnection, error)
+	Partners(ctx context.Context, objs []*graph.Entity, first *int) ([][]*model.Partnership, error)
 
-	Degree(ctx context.Context, obj *graph.Entity) (int, error)
+	Degree(ctx context.Context, objs []*graph.Entity) ([]int, error)
 }
 type EvidenceResolver interface {
 	Section(ctx context.Context, obj *graph.Evidence) (*string, error)
@@ -309,7 +309,7 @@ type IndicatorResolver interface {
 	Name(ctx context.Context, obj *model.Indicator) (string, error)
 	NameEn(ctx context.Context, obj *model.Indicator) (*string, error)
 
-	Subject(ctx context.Context, obj *model.Indicator) (*graph.Entity, error)
+	Subject(ctx context.Context, objs []*model.Indicator) ([]*graph.Entity, error)
 
 	Evidence(ctx context.Context, obj *model.Indicator) ([]*graph.Evidence, error)
 }
@@ -319,13 +319,13 @@ type MutationResolver interface {
 	RemoveRelation(ctx context.Context, id string) (*graph.Relation, error)
 }
 type PartnershipResolver interface {
-	Partner(ctx context.Context, obj *model.Partnership) (*graph.Entity, error)
-	A(ctx context.Context, obj *model.Partnership) (*graph.Entity, error)
-	B(ctx context.Context, obj *model.Partnership) (*graph.Entity, error)
-	Via(ctx context.Context, obj *model.Partnership) ([]*graph.Entity, error)
+	Partner(ctx context.Context, objs []*model.Partnership) ([]*graph.Entity, error)
+	A(ctx context.Context, objs []*model.Partnership) ([]*graph.Entity, error)
+	B(ctx context.Context, objs []*model.Partnership) ([]*graph.Entity, error)
+	Via(ctx context.Context, objs []*model.Partnership) ([][]*graph.Entity, error)
 }
 type PathResolver interface {
-	Nodes(ctx context.Context, obj *model.Path) ([]*graph.Entity, error)
+	Nodes(ctx context.Context, objs []*model.Path) ([][]*graph.Entity, error)
 
 	Length(ctx context.Context, obj *model.Path) (int, error)
 }
@@ -348,8 +348,8 @@ type RelationResolver interface {
 	Label(ctx context.Context, obj *graph.Relation) (string, error)
 	LabelEn(ctx context.Context, obj *graph.Relation) (string, error)
 	Symmetric(ctx context.Context, obj *graph.Relation) (bool, error)
-	From(ctx context.Context, obj *graph.Relation) (*graph.Entity, error)
-	To(ctx context.Context, obj *graph.Relation) (*graph.Entity, error)
+	From(ctx context.Context, objs []*graph.Relation) ([]*graph.Entity, error)
+	To(ctx context.Context, objs []*graph.Relation) ([]*graph.Entity, error)
 }
 type StatsResolver interface {
 	TopConnected(ctx context.Context, obj *model.Stats, first *int) ([]*model.RankedEntity, error)
@@ -3451,8 +3451,7 @@ func (ec *executionContext) _Entity_relations(ctx context.Context, field graphql
 			return ec.fieldContext_Entity_relations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_Entity_relations(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -3485,6 +3484,30 @@ func (ec *executionContext) fieldContext_Entity_relations(ctx context.Context, f
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Entity_relations(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (any, error) {
+	resolver := ec.Resolvers.Entity()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*graph.Entity](ctx, "Entity"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Relations(ctx, batch.Parents, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*model.RelationConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Entity.relations",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Relations(ctx, []*graph.Entity{obj}, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*model.RelationConnection](
+		ctx,
+		results,
+		err,
+		"Entity.relations",
+	)
+}
 
 func (ec *executionContext) _Entity_partners(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3495,8 +3518,7 @@ func (ec *executionContext) _Entity_partners(ctx context.Context, field graphql.
 			return ec.fieldContext_Entity_partners(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Entity().Partners(ctx, obj, fc.Args["first"].(*int))
+			return ec.resolveBatch_Entity_partners(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Partnership) graphql.Marshaler {
@@ -3528,6 +3550,30 @@ func (ec *executionContext) fieldContext_Entity_partners(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Entity_partners(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (any, error) {
+	resolver := ec.Resolvers.Entity()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*graph.Entity](ctx, "Entity"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Partners(ctx, batch.Parents, fc.Args["first"].(*int))
+		})
+		return graphql.ResolveBatchGroupResult[[]*model.Partnership](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Entity.partners",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Partners(ctx, []*graph.Entity{obj}, fc.Args["first"].(*int))
+	return graphql.ResolveBatchSingleResult[[]*model.Partnership](
+		ctx,
+		results,
+		err,
+		"Entity.partners",
+	)
 }
 
 func (ec *executionContext) _Entity_evidence(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (ret graphql.Marshaler) {
@@ -3571,7 +3617,7 @@ func (ec *executionContext) _Entity_degree(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Entity_degree(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Degree(ctx, obj)
+			return ec.resolveBatch_Entity_degree(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -3583,6 +3629,29 @@ func (ec *executionContext) _Entity_degree(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Entity_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Entity", field, true, true, "Int")
+}
+func (ec *executionContext) resolveBatch_Entity_degree(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (any, error) {
+	resolver := ec.Resolvers.Entity()
+	if batch, ok := graphql.BatchParentsFor[*graph.Entity](ctx, "Entity"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Degree(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[int](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Entity.degree",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Degree(ctx, []*graph.Entity{obj})
+	return graphql.ResolveBatchSingleResult[int](
+		ctx,
+		results,
+		err,
+		"Entity.degree",
+	)
 }
 
 func (ec *executionContext) _Entity_documents(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (ret graphql.Marshaler) {
@@ -4136,7 +4205,7 @@ func (ec *executionContext) _Indicator_subject(ctx context.Context, field graphq
 			return ec.fieldContext_Indicator_subject(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Indicator().Subject(ctx, obj)
+			return ec.resolveBatch_Indicator_subject(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Entity) graphql.Marshaler {
@@ -4157,6 +4226,29 @@ func (ec *executionContext) fieldContext_Indicator_subject(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Indicator_subject(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (any, error) {
+	resolver := ec.Resolvers.Indicator()
+	if batch, ok := graphql.BatchParentsFor[*model.Indicator](ctx, "Indicator"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Subject(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*graph.Entity](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Indicator.subject",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Subject(ctx, []*model.Indicator{obj})
+	return graphql.ResolveBatchSingleResult[*graph.Entity](
+		ctx,
+		results,
+		err,
+		"Indicator.subject",
+	)
 }
 
 func (ec *executionContext) _Indicator_entity(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
@@ -4495,7 +4587,7 @@ func (ec *executionContext) _Partnership_partner(ctx context.Context, field grap
 			return ec.fieldContext_Partnership_partner(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Partnership().Partner(ctx, obj)
+			return ec.resolveBatch_Partnership_partner(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Entity) graphql.Marshaler {
@@ -4517,6 +4609,29 @@ func (ec *executionContext) fieldContext_Partnership_partner(_ context.Context, 
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Partnership_partner(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (any, error) {
+	resolver := ec.Resolvers.Partnership()
+	if batch, ok := graphql.BatchParentsFor[*model.Partnership](ctx, "Partnership"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Partner(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*graph.Entity](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Partnership.partner",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Partner(ctx, []*model.Partnership{obj})
+	return graphql.ResolveBatchSingleResult[*graph.Entity](
+		ctx,
+		results,
+		err,
+		"Partnership.partner",
+	)
+}
 
 func (ec *executionContext) _Partnership_a(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4527,7 +4642,7 @@ func (ec *executionContext) _Partnership_a(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Partnership_a(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Partnership().A(ctx, obj)
+			return ec.resolveBatch_Partnership_a(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Entity) graphql.Marshaler {
@@ -4549,6 +4664,29 @@ func (ec *executionContext) fieldContext_Partnership_a(_ context.Context, field 
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Partnership_a(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (any, error) {
+	resolver := ec.Resolvers.Partnership()
+	if batch, ok := graphql.BatchParentsFor[*model.Partnership](ctx, "Partnership"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.A(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*graph.Entity](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Partnership.a",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.A(ctx, []*model.Partnership{obj})
+	return graphql.ResolveBatchSingleResult[*graph.Entity](
+		ctx,
+		results,
+		err,
+		"Partnership.a",
+	)
+}
 
 func (ec *executionContext) _Partnership_b(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4559,7 +4697,7 @@ func (ec *executionContext) _Partnership_b(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Partnership_b(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Partnership().B(ctx, obj)
+			return ec.resolveBatch_Partnership_b(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Entity) graphql.Marshaler {
@@ -4581,6 +4719,29 @@ func (ec *executionContext) fieldContext_Partnership_b(_ context.Context, field 
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Partnership_b(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (any, error) {
+	resolver := ec.Resolvers.Partnership()
+	if batch, ok := graphql.BatchParentsFor[*model.Partnership](ctx, "Partnership"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.B(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*graph.Entity](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Partnership.b",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.B(ctx, []*model.Partnership{obj})
+	return graphql.ResolveBatchSingleResult[*graph.Entity](
+		ctx,
+		results,
+		err,
+		"Partnership.b",
+	)
+}
 
 func (ec *executionContext) _Partnership_via(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4591,7 +4752,7 @@ func (ec *executionContext) _Partnership_via(ctx context.Context, field graphql.
 			return ec.fieldContext_Partnership_via(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Partnership().Via(ctx, obj)
+			return ec.resolveBatch_Partnership_via(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Entity) graphql.Marshaler {
@@ -4612,6 +4773,29 @@ func (ec *executionContext) fieldContext_Partnership_via(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Partnership_via(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (any, error) {
+	resolver := ec.Resolvers.Partnership()
+	if batch, ok := graphql.BatchParentsFor[*model.Partnership](ctx, "Partnership"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Via(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]*graph.Entity](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Partnership.via",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Via(ctx, []*model.Partnership{obj})
+	return graphql.ResolveBatchSingleResult[[]*graph.Entity](
+		ctx,
+		results,
+		err,
+		"Partnership.via",
+	)
 }
 
 func (ec *executionContext) _Partnership_relations(ctx context.Context, field graphql.CollectedField, obj *model.Partnership) (ret graphql.Marshaler) {
@@ -4852,7 +5036,7 @@ func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Path_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Path().Nodes(ctx, obj)
+			return ec.resolveBatch_Path_nodes(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Entity) graphql.Marshaler {
@@ -4873,6 +5057,29 @@ func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field gra
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (any, error) {
+	resolver := ec.Resolvers.Path()
+	if batch, ok := graphql.BatchParentsFor[*model.Path](ctx, "Path"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Nodes(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]*graph.Entity](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Path.nodes",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Nodes(ctx, []*model.Path{obj})
+	return graphql.ResolveBatchSingleResult[[]*graph.Entity](
+		ctx,
+		results,
+		err,
+		"Path.nodes",
+	)
 }
 
 func (ec *executionContext) _Path_relations(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
@@ -5951,7 +6158,7 @@ func (ec *executionContext) _Relation_from(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Relation_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relation().From(ctx, obj)
+			return ec.resolveBatch_Relation_from(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Entity) graphql.Marshaler {
@@ -5973,6 +6180,29 @@ func (ec *executionContext) fieldContext_Relation_from(_ context.Context, field 
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Relation_from(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (any, error) {
+	resolver := ec.Resolvers.Relation()
+	if batch, ok := graphql.BatchParentsFor[*graph.Relation](ctx, "Relation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.From(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*graph.Entity](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Relation.from",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.From(ctx, []*graph.Relation{obj})
+	return graphql.ResolveBatchSingleResult[*graph.Entity](
+		ctx,
+		results,
+		err,
+		"Relation.from",
+	)
+}
 
 func (ec *executionContext) _Relation_to(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5983,7 +6213,7 @@ func (ec *executionContext) _Relation_to(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Relation_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relation().To(ctx, obj)
+			return ec.resolveBatch_Relation_to(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *graph.Entity) graphql.Marshaler {
@@ -6004,6 +6234,29 @@ func (ec *executionContext) fieldContext_Relation_to(_ context.Context, field gr
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Relation_to(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (any, error) {
+	resolver := ec.Resolvers.Relation()
+	if batch, ok := graphql.BatchParentsFor[*graph.Relation](ctx, "Relation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.To(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*graph.Entity](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Relation.to",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.To(ctx, []*graph.Relation{obj})
+	return graphql.ResolveBatchSingleResult[*graph.Entity](
+		ctx,
+		results,
+		err,
+		"Relation.to",
+	)
 }
 
 func (ec *executionContext) _Relation_inferred(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
@@ -10475,6 +10728,7 @@ func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋminhangᚑkgᚋkg
 }
 
 func (ec *executionContext) marshalNEntity2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Entity) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Entity", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10671,6 +10925,7 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 }
 
 func (ec *executionContext) marshalNIndicator2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐIndicatorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Indicator) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Indicator", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10741,6 +10996,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋminhangᚑkgᚋkg
 }
 
 func (ec *executionContext) marshalNPartnership2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐPartnershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Partnership) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Partnership", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10797,6 +11053,7 @@ func (ec *executionContext) marshalNPartnershipEdge2ᚖgithubᚗcomᚋminhangᚑ
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Path", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10893,6 +11150,7 @@ func (ec *executionContext) marshalNRankedEntity2ᚖgithubᚗcomᚋminhangᚑkg�
 }
 
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Relation) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Relation", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
