@@ -10,14 +10,12 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +25,6 @@ import (
 	"github.com/cayleygraph/cayley/graph/memstore"
 	csql "github.com/cayleygraph/cayley/graph/sql"
 	_ "github.com/cayleygraph/cayley/graph/sql/postgres" // registers the "postgres" SQL flavour and lib/pq
-	"github.com/cayleygraph/quad"
 	hkv "github.com/hidal-go/hidalgo/kv"
 	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
 	bolt "go.etcd.io/bbolt"
@@ -127,6 +124,12 @@ func redactDSN(dsn string) string {
 // it to Cayley's kv quad store without bloom filters (which would take
 // ~150 MB of heap on a fresh store).
 func openBbolt(cfg Config, log *slog.Logger) (*Store, error) {
+	return openBboltIndexes(cfg, log, quadIndexes)
+}
+
+// openBboltIndexes opens a bbolt store with the given quad indexes, migrating an
+// existing store to them (tests make legacy stores with it).
+func openBboltIndexes(cfg Config, log *slog.Logger, indexes []kv.QuadIndex) (*Store, error) {
 	path := cfg.Path
 	if path == "" {
 		path = DefaultPath
@@ -150,7 +153,7 @@ func openBbolt(cfg Config, log *slog.Logger) (*Store, error) {
 	skv := &sharedTxKV{KV: hbolt.New(db)}
 	switch err := kv.Init(skv, nil); {
 	case err == nil:
-		if err := errors.Join(createValueBuckets(db), setQuadIndexes(skv)); err != nil {
+		if err := errors.Join(createValueBuckets(db), setQuadIndexes(skv, indexes)); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("cayleystore: bbolt %s: init: %w", path, err)
 		}
@@ -158,11 +161,9 @@ func openBbolt(cfg Config, log *slog.Logger) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cayleystore: bbolt %s: init: %w", path, err)
 	}
-	if ok, err := hasQuadIndexes(skv); err != nil {
+	if _, err := migrateQuadIndexes(db, indexes, log, path); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
-	} else if !ok {
-		log.Warn("bbolt store lacks the predicate and label indexes (made by an older version): reads by predicate or document scan every quad; re-create it (delete the file and seed again)", "path", path)
 	}
 	opts := cgraph.Options{kv.OptNoBloom: true}
 	qs, err := kv.New(skv, opts)
@@ -173,6 +174,7 @@ func openBbolt(cfg Config, log *slog.Logger) (*Store, error) {
 	s := &Store{
 		qs:   qs,
 		bolt: db,
+		skv:  skv,
 		ping: func(context.Context) error {
 			return db.View(func(*bolt.Tx) error { return nil })
 		},
@@ -215,55 +217,6 @@ func createValueBuckets(db *bolt.DB) error {
 	})
 }
 
-// quadIndexes are the kv quad indexes of a new store: Cayley's defaults
-// (subject-predicate, object-predicate-subject) and single-direction
-// predicate and label indexes. Without the last two, Cayley's kv answers a
-// QuadIterator by predicate or label (every relation of a predicate, every
-// quad of a document, a relation by its statement) with a scan of all
-// quads.
-var quadIndexes = append(slices.Clone(kv.DefaultQuadIndexes),
-	kv.QuadIndex{Dirs: []quad.Direction{quad.Predicate}},
-	kv.QuadIndex{Dirs: []quad.Direction{quad.Label}},
-)
-
-// keyMetaIndexes is where Cayley's kv store keeps its index list (JSON of
-// []kv.QuadIndex), read by kv.New. kv.Init writes the defaults there and
-// has no option to choose others.
-var keyMetaIndexes = hkv.Key{[]byte("meta"), []byte("indexes")}
-
-// setQuadIndexes records quadIndexes in a store that has no quads yet.
-func setQuadIndexes(db hkv.KV) error {
-	data, err := json.Marshal(quadIndexes)
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	return hkv.Update(ctx, db, func(tx hkv.Tx) error { return tx.Put(ctx, keyMetaIndexes, data) })
-}
-
-// hasQuadIndexes reports whether the store has the predicate and label
-// indexes.
-func hasQuadIndexes(db hkv.KV) (bool, error) {
-	ctx := context.Background()
-	var got []kv.QuadIndex
-	err := hkv.View(ctx, db, func(tx hkv.Tx) error {
-		data, err := tx.Get(ctx, keyMetaIndexes)
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(data, &got)
-	})
-	if err != nil {
-		return false, fmt.Errorf("read quad indexes: %w", err)
-	}
-	for _, d := range []quad.Direction{quad.Predicate, quad.Label} {
-		if !slices.ContainsFunc(got, func(ind kv.QuadIndex) bool { return len(ind.Dirs) == 1 && ind.Dirs[0] == d }) {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
 // sharedTxKV lets several Cayley ApplyDeltas calls run inside one bbolt
 // write transaction: while within runs, Cayley's write transactions are
 // the shared one, whose Commit and Close do nothing; within commits it at
@@ -278,13 +231,19 @@ func hasQuadIndexes(db hkv.KV) (bool, error) {
 type sharedTxKV struct {
 	hkv.KV
 	tx hkv.Tx // set only while within runs, under the Store's write lock
+	// counter, when set (tests), counts the traffic of every transaction.
+	counter *kvCounter
 }
 
 func (k *sharedTxKV) Tx(ctx context.Context, rw bool) (hkv.Tx, error) {
 	if rw && k.tx != nil {
 		return borrowedTx{k.tx}, nil
 	}
-	return k.KV.Tx(ctx, rw)
+	tx, err := k.KV.Tx(ctx, rw)
+	if err == nil && k.counter != nil {
+		tx = countingTx{tx, k.counter}
+	}
+	return tx, err
 }
 
 func (k *sharedTxKV) within(run func() error) (err error) {
@@ -292,6 +251,9 @@ func (k *sharedTxKV) within(run func() error) (err error) {
 	tx, err := k.KV.Tx(ctx, true)
 	if err != nil {
 		return err
+	}
+	if k.counter != nil {
+		tx = countingTx{tx, k.counter}
 	}
 	k.tx = tx
 	defer func() {

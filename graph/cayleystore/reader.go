@@ -711,7 +711,9 @@ func (r *reader) docQuads(doc string) (quadSet, error) {
 func (r *reader) factQuads(doc string, entities, rels []string) (quadSet, bool, error) {
 	self := idIRI(doc)
 	set := quadSet{}
-	ents, err := r.quads(quad.Subject, idIRIs(uniq(append(slices.Clone(entities), doc))), nil)
+	// The document's text (its biggest value) is never needed here.
+	notText := func(p quad.Value) bool { return p != pText }
+	ents, err := r.quads(quad.Subject, idIRIs(uniq(append(slices.Clone(entities), doc))), notText)
 	if err != nil {
 		return nil, false, err
 	}

@@ -45,6 +45,8 @@ type Store struct {
 	// inTx, when set, runs several ApplyDeltas calls as one transaction
 	// (bbolt; see sharedTxKV).
 	inTx func(run func() error) error
+	// skv is set on bbolt: the kv layer Cayley writes through.
+	skv *sharedTxKV
 	// bolt is set on bbolt: Dump reads Cayley's primitive log from it
 	// directly (dump.go).
 	bolt *bolt.DB
