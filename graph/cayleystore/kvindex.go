@@ -17,6 +17,7 @@ import (
 	"github.com/cayleygraph/quad"
 	hkv "github.com/hidal-go/hidalgo/kv"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -135,7 +136,7 @@ func migrateQuadIndexes(db *bolt.DB, want []kv.QuadIndex, log *slog.Logger, path
 		}
 		links = len(ls)
 		for _, ind := range drop {
-			if err := tx.DeleteBucket(indexBucket(ind)); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+			if err := tx.DeleteBucket(indexBucket(ind)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return fmt.Errorf("drop index %v: %w", ind.Dirs, err)
 			}
 		}
@@ -221,7 +222,7 @@ func buildIndex(tx *bolt.Tx, ind kv.QuadIndex, links []link) error {
 		return cmp.Compare(a.id, b.id)
 	})
 	name := indexBucket(ind)
-	if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+	if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return err
 	}
 	bk, err := tx.CreateBucket(name)
