@@ -72,6 +72,13 @@ type Config struct {
 	// calls.
 	LoaderWait time.Duration
 
+	// ResponseCacheBytes bounds the memory of the response cache: the
+	// bodies of successful queries, keyed by query text, operation name and
+	// variables at the graph's current generation (any write empties it).
+	// Mutations, responses with errors and requests with an Authorization
+	// header are never cached. Default 64 MiB; negative: no cache.
+	ResponseCacheBytes int64
+
 	// Version is reported in the kg_build_info metric. Default: the module
 	// version from the build info.
 	Version string
@@ -94,6 +101,7 @@ const (
 	DefaultMaxHeaderBytes    = 64 << 10
 	DefaultLoaderWait        = 200 * time.Microsecond
 	DefaultAdminActor        = "admin"
+	DefaultResponseCache     = 64 << 20
 )
 
 // DefaultConfig returns the configuration with every default filled in.
@@ -115,6 +123,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.ResponseCacheBytes == 0 {
+		c.ResponseCacheBytes = DefaultResponseCache
 	}
 	def(&c.ParserTokenLimit, DefaultParserTokenLimit)
 	def(&c.MaxFields, DefaultMaxFields)

@@ -202,7 +202,7 @@ func TestBatchesDoNotWaitForLoaders(t *testing.T) {
 		{"entity with relations", `{ entity(id: "org/sjtu") { name degree
 			relations { totalCount nodes { from { name } to { name } } }
 			partners { partner { name } a { name } via { name } } } }`, 12},
-		{"relation", `{ relation(id: "rel/x") { id } }`, 2},
+		{"relation", `{ relation(id: "rel/x") { id } }`, 1},
 		{"entities page", `{ entities(first: 10) { nodes { id degree relations(first: 2) { totalCount } partners(first: 1) { strength } } } }`, 10},
 		{"partners", `{ partners(id: "org/sjtu") { partner { name } a { name } b { name } via { name } } }`, 8},
 		{"paths", `{ paths(from: "org/mh-stc", to: "org/ecnu") { length nodes { name } relations { id } } }`, 10},
@@ -226,6 +226,7 @@ func TestBatchesDoNotWaitForLoaders(t *testing.T) {
 				t.Fatalf("HTTP %d: %s", r.Status, r.Body)
 			}
 			calls := cs.Reset()
+			delete(calls, "Generation") // the response cache's and query service's checks
 			total := 0
 			for _, c := range calls {
 				total += c

@@ -28,6 +28,12 @@ type metrics struct {
 	panics        prometheus.Counter
 	rateLimited   prometheus.Counter
 
+	// response cache (cache.go)
+	cacheRequests      *prometheus.CounterVec // result: hit, miss, bypass
+	cacheBytes         prometheus.Gauge
+	cacheEvictions     prometheus.Counter
+	cacheInvalidations prometheus.Counter
+
 	opNames opNameSet
 }
 
@@ -76,6 +82,7 @@ func newMetrics(version string) *metrics {
 	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.operations, m.opDuration, m.graphqlErrors,
 		m.storeErrors, m.panics, m.rateLimited, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(newCacheMetrics(m)...)
 	return m
 }
 

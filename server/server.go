@@ -43,7 +43,7 @@ func New(store graph.Store, cfg Config, log *slog.Logger) (http.Handler, error) 
 
 	res := resolvers.New(st, query.New(st, log), log.With("component", "resolvers"), resolvers.Options{LoaderWait: cfg.LoaderWait})
 	log = log.With("component", "server")
-	gql := newGraphQL(res.Schema(), cfg, m, log)
+	gql := newGraphQL(res.Schema(), cfg, m, newResponseCache(st, cfg.ResponseCacheBytes, m), log)
 
 	var limited func(http.Handler) http.Handler = func(h http.Handler) http.Handler { return h }
 	if cfg.RateLimit > 0 {
@@ -109,10 +109,10 @@ func NewHTTPServer(addr string, h http.Handler, cfg Config) *http.Server {
 	}
 }
 
-func newGraphQL(schema graphql.ExecutableSchema, cfg Config, m *metrics, log *slog.Logger) *handler.Server {
+func newGraphQL(schema graphql.ExecutableSchema, cfg Config, m *metrics, responses *responseCache, log *slog.Logger) *handler.Server {
 	srv := handler.New(schema)
-	srv.AddTransport(getTransport{})
-	srv.AddTransport(postTransport{})
+	srv.AddTransport(getTransport{cache: responses})
+	srv.AddTransport(postTransport{cache: responses})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(max(cfg.ParserTokenLimit, 0))

@@ -75,12 +75,25 @@ func requestErrorStatus(mediaType string, errs gqlerror.List) int {
 }
 
 func writeResponse(w http.ResponseWriter, mediaType string, status int, resp *graphql.Response) {
+	st, body := marshalResponse(resp)
+	if st != http.StatusOK {
+		status = st
+	}
+	writeBody(w, mediaType, status, body)
+}
+
+// marshalResponse encodes a response: 200 and its JSON, or 500 and an
+// internal error should it not encode.
+func marshalResponse(resp *graphql.Response) (int, []byte) {
 	body, err := json.Marshal(resp)
 	if err != nil {
 		// Marshalling a response of plain values cannot fail; be safe.
-		status = http.StatusInternalServerError
-		body = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		return http.StatusInternalServerError, []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
 	}
+	return http.StatusOK, body
+}
+
+func writeBody(w http.ResponseWriter, mediaType string, status int, body []byte) {
 	w.Header().Set("Content-Type", mediaType+"; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
@@ -88,10 +101,17 @@ func writeResponse(w http.ResponseWriter, mediaType string, status int, resp *gr
 }
 
 // execute runs a GraphQL request; with queriesOnly, other operations are
-// refused with 405 (GET).
-func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, queriesOnly bool) {
+// refused with 405 (GET). A successful query is answered from, or stored
+// in, the response cache (nil: none).
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, queriesOnly bool, cache *responseCache) {
 	ctx := r.Context()
 	mt := responseType(r)
+	hit, cl, cacheable := cache.lookup(ctx, r, params, mt)
+	if hit != nil {
+		cache.served(ctx, hit)
+		writeBody(w, hit.mediaType, http.StatusOK, hit.body)
+		return
+	}
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
@@ -105,18 +125,27 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
-	writeResponse(w, mt, http.StatusOK, responses(ctx))
+	resp := responses(ctx)
+	status, body := marshalResponse(resp)
+	if cacheable && status == http.StatusOK && opCtx.Operation.Operation == ast.Query && len(resp.Errors) == 0 && ctx.Err() == nil {
+		name := opCtx.OperationName
+		if name == "" {
+			name = opCtx.Operation.Name
+		}
+		cl.put(ctx, body, mt, name)
+	}
+	writeBody(w, mt, status, body)
 }
 
 // getTransport serves GET /graphql?query=…&operationName=…&variables=…
 // (queries only; mutations get 405).
-type getTransport struct{}
+type getTransport struct{ cache *responseCache }
 
 func (getTransport) Supports(r *http.Request) bool {
 	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
 }
 
-func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		writeError(w, r, http.StatusBadRequest, CodeBadRequest, "malformed query string")
@@ -133,12 +162,12 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		}
 	}
 	params.ReadTime.End = graphql.Now()
-	execute(w, r, exec, params, true)
+	execute(w, r, exec, params, true, t.cache)
 }
 
 // postTransport serves POST /graphql with an application/json body. A body
 // that is not valid JSON is refused with 400 without echoing it.
-type postTransport struct{}
+type postTransport struct{ cache *responseCache }
 
 func (postTransport) Supports(r *http.Request) bool {
 	if r.Method != http.MethodPost || r.Header.Get("Upgrade") != "" {
@@ -148,7 +177,7 @@ func (postTransport) Supports(r *http.Request) bool {
 	return err == nil && mt == mediaJSON
 }
 
-func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	start := graphql.Now()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -171,7 +200,7 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, &params, false)
+	execute(w, r, exec, &params, false, t.cache)
 }
 
 // decodeJSON decodes exactly one JSON value, keeping numbers as json.Number
