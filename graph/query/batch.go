@@ -21,10 +21,14 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 	if err != nil {
 		return nil, err
 	}
+	pi, err := snap.partnerIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var all []*pair
 	seen := make(map[*pair]bool)
 	for _, id := range ids {
-		ps := snap.pairsOf[id]
+		ps := pi.pairsOf[id]
 		for _, p := range ps[:min(first, len(ps))] {
 			if !seen[p] {
 				seen[p] = true
@@ -42,7 +46,7 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 	}
 	out := make(map[string][]Partnership, len(ids))
 	for _, id := range ids {
-		ps := snap.pairsOf[id]
+		ps := pi.pairsOf[id]
 		list := make([]Partnership, 0, min(first, len(ps)))
 		for _, p := range ps[:min(first, len(ps))] {
 			list = append(list, withSelf(byPair[p], id))

@@ -56,7 +56,11 @@ func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partner
 	if snap.entities[id] == nil {
 		return nil, fmt.Errorf("query: partners of %q: %w", id, graph.ErrNotFound)
 	}
-	ps := snap.pairsOf[id]
+	pi, err := snap.partnerIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ps := pi.pairsOf[id]
 	if len(ps) > first {
 		ps = ps[:first]
 	}
@@ -92,21 +96,25 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 	if err != nil {
 		return PartnershipPage{}, err
 	}
+	pi, err := snap.partnerIndex(ctx)
+	if err != nil {
+		return PartnershipPage{}, err
+	}
 
 	var page PartnershipPage
 	var items []*pair
 	if ks == nil {
-		page.TotalCount = len(snap.pairs)
+		page.TotalCount = len(pi.pairs)
 		start := 0
 		if key != nil {
-			start, _ = slices.BinarySearchFunc(snap.pairs, key, pairCmp)
-			if start < len(snap.pairs) && pairCmp(snap.pairs[start], key) == 0 {
+			start, _ = slices.BinarySearchFunc(pi.pairs, key, pairCmp)
+			if start < len(pi.pairs) && pairCmp(pi.pairs[start], key) == 0 {
 				start++
 			}
 		}
-		end := min(start+first, len(snap.pairs))
-		items = snap.pairs[start:end]
-		page.HasNextPage = end < len(snap.pairs)
+		end := min(start+first, len(pi.pairs))
+		items = pi.pairs[start:end]
+		page.HasNextPage = end < len(pi.pairs)
 	} else {
 		kindOf := func(id string) graph.Kind {
 			if en := snap.entities[id]; en != nil {
@@ -114,7 +122,7 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 			}
 			return ""
 		}
-		for _, p := range snap.pairs {
+		for _, p := range pi.pairs {
 			if !ks[kindOf(p.a)] || !ks[kindOf(p.b)] {
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/minhang-kg/kg/graph"
@@ -27,14 +28,44 @@ type snapshot struct {
 	degree map[string]int // stored relations per entity
 	ranked []string       // entity IDs by degree desc, then ID
 
-	pairs   []*pair            // every partnership, in global order (see pairCmp)
-	pairsOf map[string][]*pair // entity ID → its partnerships, by strength desc then partner ID
+	// Partnerships are derived on first use (partnerIndex): at 1e6 quads
+	// there are millions, which take seconds and hundreds of MB to build,
+	// and most requests (search, stats, paths) never need them.
+	joint     *jointBuilder // the joint relations, until the index is built
+	pairsOnce sync.Once
+	pairsDone chan struct{} // closed once pidx is set
+	pidx      *pairIndex
 
 	indicators []string // INDICATOR entity IDs in source-text order
 
 	pinyin [][]string // the sets searchKey.syl indexes (pinyinCache.sets)
 
 	relations int
+}
+
+// pairIndex is every partnership of a snapshot.
+type pairIndex struct {
+	pairs   []*pair            // every partnership, in global order (see pairCmp)
+	pairsOf map[string][]*pair // entity ID → its partnerships, by strength desc then partner ID
+}
+
+// partnerIndex returns the snapshot's partnerships, building them on the
+// first call. The build runs detached, so a caller whose ctx ends stops
+// waiting and the next caller finds it done or under way.
+func (snap *snapshot) partnerIndex(ctx context.Context) (*pairIndex, error) {
+	snap.pairsOnce.Do(func() {
+		go func() {
+			snap.pidx = snap.joint.index()
+			snap.joint = nil
+			close(snap.pairsDone)
+		}()
+	})
+	select {
+	case <-snap.pairsDone:
+		return snap.pidx, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("query: waiting for the partnership index: %w", ctx.Err())
+	}
 }
 
 // entry is what the snapshot keeps of an entity: enough to search, filter
@@ -88,10 +119,10 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 	began := time.Now()
 
 	snap := &snapshot{
-		gen:      gen,
-		entities: make(map[string]*entry),
-		degree:   make(map[string]int),
-		pairsOf:  make(map[string][]*pair),
+		gen:       gen,
+		entities:  make(map[string]*entry),
+		degree:    make(map[string]int),
+		pairsDone: make(chan struct{}),
 	}
 	py := newPinyinCache()
 	type indPos struct {
@@ -140,6 +171,7 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 	}
 
 	jb := newJointBuilder()
+	jb.log = s.log
 	err = s.store.ScanRelations(ctx, func(r *graph.Relation) bool {
 		snap.relations++
 		snap.degree[r.Subject]++
@@ -152,16 +184,7 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: build index: scan relations: %w", err)
 	}
-	snap.pairs = jb.pairs()
-	for _, p := range snap.pairs {
-		snap.pairsOf[p.a] = append(snap.pairsOf[p.a], p)
-		snap.pairsOf[p.b] = append(snap.pairsOf[p.b], p)
-	}
-	for id, ps := range snap.pairsOf {
-		slices.SortFunc(ps, func(x, y *pair) int {
-			return cmp.Or(cmp.Compare(y.strength(), x.strength()), cmp.Compare(x.other(id), y.other(id)))
-		})
-	}
+	snap.joint = jb
 
 	snap.ranked = make([]string, 0, len(snap.order))
 	for _, en := range snap.order {
@@ -177,13 +200,13 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 		slog.Int64("generation", gen),
 		slog.Int("entities", len(snap.order)),
 		slog.Int("relations", snap.relations),
-		slog.Int("partnerships", len(snap.pairs)),
 		slog.Duration("took", time.Since(began)))
 	return snap, nil
 }
 
 // jointBuilder collects joint relations and derives partnerships.
 type jointBuilder struct {
+	log *slog.Logger // nil: no log
 	// contexts: object → subject → IDs of its non-symmetric joint relations
 	// to that object.
 	contexts map[string]map[string][]string
@@ -213,6 +236,25 @@ func (b *jointBuilder) add(r *graph.Relation) {
 		b.contexts[r.Object] = subs
 	}
 	subs[r.Subject] = append(subs[r.Subject], r.ID)
+}
+
+// index derives every partnership and each entity's list.
+func (b *jointBuilder) index() *pairIndex {
+	began := time.Now()
+	idx := &pairIndex{pairs: b.pairs(), pairsOf: make(map[string][]*pair)}
+	for _, p := range idx.pairs {
+		idx.pairsOf[p.a] = append(idx.pairsOf[p.a], p)
+		idx.pairsOf[p.b] = append(idx.pairsOf[p.b], p)
+	}
+	for id, ps := range idx.pairsOf {
+		slices.SortFunc(ps, func(x, y *pair) int {
+			return cmp.Or(cmp.Compare(y.strength(), x.strength()), cmp.Compare(x.other(id), y.other(id)))
+		})
+	}
+	if b.log != nil {
+		b.log.Info("query partnership index built", "partnerships", len(idx.pairs), "took", time.Since(began).Round(time.Millisecond))
+	}
+	return idx
 }
 
 func (b *jointBuilder) pairs() []*pair {
