@@ -14,8 +14,9 @@
 //
 // Cells the harness did not run (benchenv.Bench: one operation longer than
 // KG_BENCH_MAX_OP; a "not-run" metric, or a SKIP under -v) show as
-// "> 20.00 s (not run)". Several outputs may be
-// concatenated; a later measurement of the same cell replaces an earlier one.
+// "> 20.00 s (not run)". Several outputs may be concatenated, and a run
+// may repeat cells (-count N): each cell shows its fastest measurement (the
+// one least disturbed by other work on a shared machine).
 //
 //	go test ./graph/cayleystore -run '^$' -bench Baseline -benchmem | go run ./bench/ratios
 //	cat base.txt api.txt | go run ./bench/ratios -tables api,growth
@@ -45,6 +46,7 @@ var (
 
 // cell is one measured (or skipped) benchmark.
 type cell struct {
+	runs    int // results seen (repeats with -count)
 	ns      float64
 	metrics map[string]float64
 	skipped string // "> 20s" when not run
@@ -75,16 +77,24 @@ func parse(r io.Reader) *data {
 	for sc.Scan() {
 		t := sc.Text()
 		if m := resultLine.FindStringSubmatch(t); m != nil {
-			c := d.get(m[1])
-			c.ns, _ = strconv.ParseFloat(m[4], 64)
-			c.skipped = ""
+			ns, _ := strconv.ParseFloat(m[4], 64)
+			metrics := map[string]float64{}
 			for _, p := range metricPair.FindAllStringSubmatch(m[5], -1) {
 				v, _ := strconv.ParseFloat(p[1], 64)
-				c.metrics[p[2]] = v
+				metrics[p[2]] = v
 			}
-			if c.metrics["not-run"] > 0 { // benchenv.Bench: the probe's time is a lower bound
-				c.skipped = dur(c.ns)
-				c.ns = 0
+			c := d.get(m[1])
+			c.runs++
+			if metrics["not-run"] > 0 { // benchenv.Bench: the probe's time is a lower bound
+				if c.ns == 0 {
+					c.skipped = dur(ns)
+				}
+				continue
+			}
+			// Repeats (-count, or several outputs): keep the fastest, the
+			// run least disturbed by the machine's other work.
+			if c.ns == 0 || ns < c.ns {
+				c.ns, c.metrics, c.skipped = ns, metrics, ""
 			}
 			continue
 		}
@@ -97,8 +107,9 @@ func parse(r io.Reader) *data {
 			continue
 		}
 		if m := notRun.FindStringSubmatch(t); m != nil && current != "" {
-			c := d.get(current)
-			c.ns, c.skipped = 0, m[1]
+			if c := d.get(current); c.ns == 0 && c.skipped == "" {
+				c.skipped = m[1]
+			}
 			continue
 		}
 		if m := fixtureLog.FindStringSubmatch(t); m != nil {
