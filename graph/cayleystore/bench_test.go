@@ -143,6 +143,55 @@ func BenchmarkReplace(b *testing.B) {
 	}
 }
 
+// BenchmarkSmallWriteIntoLarge measures small writes into a store holding
+// the synthetic graph of each size (one big document): replacing a
+// ~300-quad document by another version of itself (alternating, so every
+// op changes ~600 quads), and PutFacts of one entity's new alias into the
+// big document. Their cost should not depend on the size; see
+// TestBboltSmallWriteCost for the structural check.
+func BenchmarkSmallWriteIntoLarge(b *testing.B) {
+	ctx := context.Background()
+	smalls := []graph.DocumentFacts{
+		synth.MustGenerate(synth.Config{Quads: 300, Seed: 3, Document: "doc/small"}),
+		synth.MustGenerate(synth.Config{Quads: 300, Seed: 4, Document: "doc/small"}),
+	}
+	for _, size := range benchenv.Sizes() {
+		big := benchenv.Facts(size)
+		for _, backend := range benchenv.Backends() {
+			if backend == BackendPostgres {
+				continue // one shared database; the write path is SQL's
+			}
+			b.Run(fmt.Sprintf("%s/%s", benchenv.SizeName(size), backend), func(b *testing.B) {
+				s := freshStore(b, backend)
+				if _, err := s.ReplaceDocument(ctx, big); err != nil {
+					b.Fatal(err)
+				}
+				b.Run("replace-small-document", func(b *testing.B) {
+					i := 0
+					for b.Loop() {
+						if _, err := s.ReplaceDocument(ctx, smalls[i%2]); err != nil {
+							b.Fatal(err)
+						}
+						i++
+					}
+				})
+				b.Run("put-facts-into-big-document", func(b *testing.B) {
+					e := big.Entities[len(big.Entities)/2]
+					i := 0
+					for b.Loop() {
+						e.Aliases = []string{fmt.Sprintf("别名%d", i)}
+						i++
+						f := graph.DocumentFacts{Document: big.Document, Entities: []graph.Entity{e}}
+						if _, err := s.PutFacts(ctx, f); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
 // encodeAll is the quads ReplaceDocument writes for f, for the writer
 // baseline.
 func encodeAll(tb testing.TB, f graph.DocumentFacts) []quad.Quad {
