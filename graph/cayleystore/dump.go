@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/cayleygraph/quad"
 	"github.com/cayleygraph/quad/pquads"
@@ -100,7 +101,7 @@ func dumpBolt(ctx context.Context, db *bolt.DB, acc *dumpAcc) error {
 			}
 			switch {
 			case len(p.value) > 0: // a node
-				qv, err := pquads.UnmarshalValue(p.value)
+				qv, err := decodeValue(p.value)
 				if err != nil {
 					return fmt.Errorf("node %d: %w", p.id, err)
 				}
@@ -384,7 +385,7 @@ func (a *dumpAcc) result() (*graph.Dump, error) {
 				continue
 			}
 			evDoc, _ := idOf(f.label)
-			if ev, ok := evidenceFromLiteral(f.o, evDoc); ok {
+			if ev, ok := dumpEvidence(f.o, evDoc); ok {
 				rel.Evidence = append(rel.Evidence, ev)
 			}
 		}
@@ -392,4 +393,194 @@ func (a *dumpAcc) result() (*graph.Dump, error) {
 		d.Relations = append(d.Relations, rel)
 	}
 	return d, nil
+}
+
+// decodeValue is pquads.UnmarshalValue, with the values the store writes
+// (strings, IRIs, blank nodes, typed and language-tagged strings) decoded
+// here without the reflection-based protobuf decoder; anything else, or
+// anything unusual (several fields, invalid UTF-8, which the protobuf
+// decoder rejects), goes through pquads.
+func decodeValue(b []byte) (v quad.Value, err error) {
+	if v, ok := decodeValueFast(b); ok {
+		return v, nil
+	}
+	// pquads panics on some malformed input (a value with no known
+	// field): a damaged store is an error, not a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("malformed value %x: %v", b, r)
+		}
+	}()
+	return pquads.UnmarshalValue(b)
+}
+
+// pquads.Value fields (quad/pquads/quads.proto): the oneof value.
+const (
+	pqStr      = 2
+	pqIRI      = 3
+	pqBNode    = 4
+	pqTypedStr = 5 // message {string value = 1; string type = 2;}
+	pqLangStr  = 6 // message {string value = 1; string lang = 2;}
+	pqSubValue = 1
+	pqSubTag   = 2
+)
+
+func decodeValueFast(b []byte) (quad.Value, bool) {
+	field, body, n := bytesField(b)
+	if n != len(b) || n == 0 {
+		return nil, false
+	}
+	switch field {
+	case pqStr, pqIRI, pqBNode:
+		if !utf8.Valid(body) {
+			return nil, false
+		}
+		switch field {
+		case pqStr:
+			return quad.String(body), true
+		case pqIRI:
+			return quad.IRI(body), true
+		}
+		return quad.BNode(body), true
+	case pqTypedStr, pqLangStr:
+		var parts [2]string
+		for len(body) > 0 {
+			f, v, n := bytesField(body)
+			if n == 0 || (f != pqSubValue && f != pqSubTag) || !utf8.Valid(v) {
+				return nil, false
+			}
+			parts[f-1] = string(v)
+			body = body[n:]
+		}
+		if field == pqTypedStr {
+			return quad.TypedString{Value: quad.String(parts[0]), Type: quad.IRI(parts[1])}, true
+		}
+		return quad.LangString{Value: quad.String(parts[0]), Lang: parts[1]}, true
+	}
+	return nil, false
+}
+
+// bytesField reads one length-delimited protobuf field at the start of b:
+// its number, its bytes and how many bytes of b it took (0: b does not
+// start with a well-formed length-delimited field).
+func bytesField(b []byte) (field uint64, body []byte, n int) {
+	key, k := binary.Uvarint(b)
+	if k <= 0 || key&7 != 2 {
+		return 0, nil, 0
+	}
+	l, m := binary.Uvarint(b[k:])
+	if m <= 0 || l > uint64(len(b)-k-m) {
+		return 0, nil, 0
+	}
+	start := k + m
+	return key >> 3, b[start : start+int(l)], start + int(l)
+}
+
+// dumpEvidence is evidenceFromLiteral, with the literals the store writes
+// (evidenceJSON as marshalJSON encodes it, strings without escapes)
+// parsed here; anything else goes through evidenceFromLiteral (and
+// encoding/json).
+func dumpEvidence(v quad.Value, doc string) (graph.Evidence, bool) {
+	ts, ok := v.(quad.TypedString)
+	if !ok || ts.Type != rdfJSON {
+		return graph.Evidence{}, false
+	}
+	j, ok := parseEvidenceJSON(string(ts.Value))
+	if !ok {
+		return evidenceFromLiteral(v, doc)
+	}
+	ev := graph.Evidence{Document: j.Document, Quote: j.Quote, Start: j.Start, End: j.End, Section: j.Section, URL: j.URL, Note: j.Note}
+	if ev.Document == "" {
+		ev.Document = doc
+	}
+	return ev, true
+}
+
+// parseEvidenceJSON parses a flat JSON object of evidenceJSON's keys with
+// string values free of escapes and integer offsets, as marshalJSON
+// writes them. ok is false for anything else (whitespace, escapes, other
+// keys or value types, invalid UTF-8), which the caller hands to
+// encoding/json.
+func parseEvidenceJSON(s string) (j evidenceJSON, ok bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return j, false
+	}
+	s = s[1 : len(s)-1]
+	for s != "" {
+		key, rest, ok := jsonPlainString(s)
+		if !ok || rest == "" || rest[0] != ':' {
+			return j, false
+		}
+		s = rest[1:]
+		switch key {
+		case "start", "end":
+			i := 0
+			if i < len(s) && s[i] == '-' {
+				i++
+			}
+			digits := i
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				i++
+			}
+			if i-digits > 1 && s[digits] == '0' { // JSON has no leading zeros
+				return j, false
+			}
+			n, err := strconv.Atoi(s[:i])
+			if err != nil {
+				return j, false
+			}
+			if key == "start" {
+				j.Start = n
+			} else {
+				j.End = n
+			}
+			s = s[i:]
+		case "quote", "section", "url", "note", "document":
+			v, rest, ok := jsonPlainString(s)
+			if !ok {
+				return j, false
+			}
+			switch key {
+			case "quote":
+				j.Quote = v
+			case "section":
+				j.Section = v
+			case "url":
+				j.URL = v
+			case "note":
+				j.Note = v
+			default:
+				j.Document = v
+			}
+			s = rest
+		default:
+			return j, false
+		}
+		switch {
+		case s == "":
+		case s[0] == ',' && len(s) > 1:
+			s = s[1:]
+		default:
+			return j, false
+		}
+	}
+	return j, true
+}
+
+// jsonPlainString reads a JSON string without escapes or control
+// characters, in valid UTF-8, at the start of s.
+func jsonPlainString(s string) (v, rest string, ok bool) {
+	if s == "" || s[0] != '"' {
+		return "", s, false
+	}
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			v = s[1:i]
+			return v, s[i+1:], utf8.ValidString(v)
+		case c == '\\' || c < 0x20:
+			return "", s, false
+		}
+	}
+	return "", s, false
 }

@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"testing"
+	"time"
 
 	cproto "github.com/cayleygraph/cayley/graph/proto"
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/pquads"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/minhang-kg/kg/bench/benchenv"
@@ -326,3 +330,112 @@ func (nopCloseDumper) Close() error { return nil }
 type nopCloseScans struct{ graph.Store }
 
 func (nopCloseScans) Close() error { return nil }
+
+// TestDecodeValue checks decodeValue against pquads.UnmarshalValue, on
+// values of every kind and on encodings the fast path must leave to it.
+func TestDecodeValue(t *testing.T) {
+	var encoded [][]byte
+	for _, v := range []quad.Value{
+		quad.String(""), quad.String("上海交通大学"), quad.IRI(nsID + "org/sjtu"), quad.BNode("b1"),
+		zh("闵行"), en(""), quad.LangString{Value: "", Lang: ""},
+		quad.TypedString{Value: "8", Type: xsdInteger}, quad.TypedString{Value: "", Type: ""}, jsonLit([]byte(`{"start":1,"end":2}`)),
+		quad.Int(-3), quad.Float(2.5), quad.Bool(true), quad.Time(time.Date(2024, 9, 13, 1, 2, 3, 4, time.UTC)),
+	} {
+		b, err := pquads.MarshalValue(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		encoded = append(encoded, b)
+	}
+	encoded = append(encoded,
+		[]byte{0x12, 0x02, 0xff, 0xfe},           // str, invalid UTF-8
+		[]byte{0x1a, 0x01, 'a', 0x1a, 0x01, 'b'}, // iri twice: the last wins
+		[]byte{0x2a, 0x03, 0x0a, 0x01, 'x'},      // typed string, truncated
+		[]byte{0x32, 0x04, 0x12, 0x02, 'z', 'h'}, // lang string without value
+		[]byte{0x12, 0x05, 'a'},                  // length past the end
+		[]byte{0x0a, 0x03, '"', 'a', '"'},        // raw
+	)
+	for _, b := range encoded {
+		want, wantErr := pquads.UnmarshalValue(b)
+		got, err := decodeValue(b)
+		if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeValue(%x) = %#v, %v; pquads gives %#v, %v", b, got, err, want, wantErr)
+		}
+	}
+}
+
+// FuzzDumpEvidence checks that the dump's evidence parser reads every
+// literal as evidenceFromLiteral (encoding/json) does.
+func FuzzDumpEvidence(f *testing.F) {
+	for _, ev := range []graph.Evidence{
+		{},
+		{Quote: "与上海交大、华东师大等高校共同推进“大零号湾”建设", Start: 612, End: 637, Section: "二、（一）"},
+		{Quote: "a\"b\\c\nd", Start: -1, End: 0, URL: "https://example.org/?a=1&b=<2>", Note: "n", Document: "doc/other"},
+		{Quote: "\u2028", Start: 1 << 40},
+	} {
+		v, err := evidenceLiteral(ev, "doc/x")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(v.(quad.TypedString).Value))
+	}
+	for _, s := range []string{`{}`, `{"start":1,"start":2}`, `{ "start":1}`, `{"start":1.5}`, `{"quote":1}`, `{"other":"x"}`,
+		`{"quote":"x",}`, `{"end":-}`, `{"start":99999999999999999999}`, "{\"quote\":\"\xff\"}", `[]`, `{"quote":"a"`, `{"note":"x"}{`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lit := quad.TypedString{Value: quad.String(s), Type: rdfJSON}
+		want, wantOK := evidenceFromLiteral(lit, "doc/x")
+		got, ok := dumpEvidence(lit, "doc/x")
+		if ok != wantOK || got != want {
+			t.Errorf("dumpEvidence(%q) = %+v, %v; evidenceFromLiteral gives %+v, %v", s, got, ok, want, wantOK)
+		}
+	})
+}
+
+// FuzzDecodeValue checks decodeValue against pquads.UnmarshalValue on any
+// bytes.
+func FuzzDecodeValue(f *testing.F) {
+	for _, v := range []quad.Value{quad.String("甲"), quad.IRI(nsID + "org/a"), zh("名"), quad.TypedString{Value: "8", Type: xsdInteger}, quad.Int(1)} {
+		b, err := pquads.MarshalValue(v)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want, wantErr, panicked := unmarshalValue(b)
+		got, err := decodeValue(b)
+		if panicked {
+			if err == nil {
+				t.Errorf("decodeValue(%x) = %#v; pquads panics, want an error", b, got)
+			}
+			return
+		}
+		if (err != nil) != (wantErr != nil) || !sameValue(got, want) {
+			t.Errorf("decodeValue(%x) = %#v, %v; pquads gives %#v, %v", b, got, err, want, wantErr)
+		}
+	})
+}
+
+// unmarshalValue is pquads.UnmarshalValue, reporting a panic.
+func unmarshalValue(b []byte) (v quad.Value, err error, panicked bool) {
+	defer func() {
+		if recover() != nil {
+			panicked = true
+		}
+	}()
+	v, err = pquads.UnmarshalValue(b)
+	return v, err, false
+}
+
+// sameValue is reflect.DeepEqual, but for two NaN floats, which are the
+// same value here.
+func sameValue(a, b quad.Value) bool {
+	fa, ok1 := a.(quad.Float)
+	fb, ok2 := b.(quad.Float)
+	if ok1 && ok2 && math.IsNaN(float64(fa)) && math.IsNaN(float64(fb)) {
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
