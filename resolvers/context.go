@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -49,21 +50,34 @@ func adminDirective(ctx context.Context, _ any, next graphql.Resolver) (any, err
 	return next(ctx)
 }
 
-// Middleware creates fresh loaders for every request and stores them in the
-// request context, as in dataloadgen's example: loaders never share a cache
-// across requests.
+// Middleware gives every request its own loaders, as in dataloadgen's
+// example: loaders never share a cache across requests. They are created
+// on first use, so requests that never load (e.g. answered from the
+// server's response cache) do not pay for them.
 func (r *Resolver) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		ctx := context.WithValue(req.Context(), loadersKey, r.newLoaders())
+		ctx := context.WithValue(req.Context(), loadersKey, &requestLoaders{r: r})
 		next.ServeHTTP(w, req.WithContext(ctx))
 	})
+}
+
+// requestLoaders creates a request's loaders once, on first use.
+type requestLoaders struct {
+	r    *Resolver
+	once sync.Once
+	l    *loaders
+}
+
+func (rl *requestLoaders) get() *loaders {
+	rl.once.Do(func() { rl.l = rl.r.newLoaders() })
+	return rl.l
 }
 
 // loaders returns the request's loaders; a request that did not pass through
 // Middleware gets fresh ones (correct, only without cross-field batching).
 func (r *Resolver) loaders(ctx context.Context) *loaders {
-	if l, ok := ctx.Value(loadersKey).(*loaders); ok {
-		return l
+	if rl, ok := ctx.Value(loadersKey).(*requestLoaders); ok {
+		return rl.get()
 	}
 	return r.newLoaders()
 }
