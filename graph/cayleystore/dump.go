@@ -48,6 +48,7 @@ func (s *Store) Dump(ctx context.Context) (*graph.Dump, error) {
 	} else {
 		var qs []quad.Quad
 		if qs, err = s.reader(ctx).allQuads(); err == nil {
+			acc.grow(len(qs))
 			for _, q := range qs {
 				acc.add(q)
 			}
@@ -85,9 +86,12 @@ func dumpBolt(ctx context.Context, db *bolt.DB, acc *dumpAcc) error {
 		if b == nil { // nothing written yet
 			return nil
 		}
-		vals := map[uint64]quad.Value{}
-		var quads [][4]uint64
 		c := b.Cursor()
+		var nodes nodeTable
+		if k, _ := c.Last(); len(k) == 8 {
+			nodes.init(binary.BigEndian.Uint64(k))
+		}
+		var quads [][4]uint64
 		n := 0
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			if n++; n%4096 == 0 {
@@ -105,18 +109,19 @@ func dumpBolt(ctx context.Context, db *bolt.DB, acc *dumpAcc) error {
 				if err != nil {
 					return fmt.Errorf("node %d: %w", p.id, err)
 				}
-				vals[p.id] = qv
+				nodes.put(p.id, qv)
 			case !p.deleted:
 				quads = append(quads, p.dirs)
 			}
 		}
+		acc.grow(len(quads))
 		for _, ids := range quads {
 			var q quad.Quad
 			for i, d := range quad.Directions {
 				if ids[i] == 0 {
 					continue
 				}
-				v := vals[ids[i]]
+				v := nodes.get(ids[i])
 				if v == nil {
 					return fmt.Errorf("quad value %d has no node: %w", ids[i], errConflict)
 				}
@@ -130,6 +135,43 @@ func dumpBolt(ctx context.Context, db *bolt.DB, acc *dumpAcc) error {
 		}
 		return nil
 	})
+}
+
+// nodeTable holds node values by ID: in a slice indexed by ID when the
+// largest ID is small enough (IDs are dense unless the store saw much
+// churn), else in a map.
+type nodeTable struct {
+	dense  []quad.Value
+	sparse map[uint64]quad.Value
+}
+
+// maxDenseNodes bounds the dense table (16 bytes per ID).
+const maxDenseNodes = 1 << 22
+
+func (t *nodeTable) init(maxID uint64) {
+	if maxID < maxDenseNodes {
+		t.dense = make([]quad.Value, maxID+1)
+	} else {
+		t.sparse = map[uint64]quad.Value{}
+	}
+}
+
+func (t *nodeTable) put(id uint64, v quad.Value) {
+	if id < uint64(len(t.dense)) {
+		t.dense[id] = v
+		return
+	}
+	if t.sparse == nil {
+		t.sparse = map[uint64]quad.Value{}
+	}
+	t.sparse[id] = v
+}
+
+func (t *nodeTable) get(id uint64) quad.Value {
+	if id < uint64(len(t.dense)) {
+		return t.dense[id]
+	}
+	return t.sparse[id]
 }
 
 // primitive is the part of a Cayley kv primitive a dump needs.
@@ -235,6 +277,19 @@ func newDumpAcc() *dumpAcc {
 		docs:     map[string]*graph.Document{},
 		docFound: map[string]bool{},
 	}
+}
+
+// grow sizes the accumulator for about n more quads (maps grown once,
+// not by doubling).
+func (a *dumpAcc) grow(n int) {
+	if len(a.facts) > 0 || n < 1024 {
+		return
+	}
+	// At the synthetic graphs' shape: ~1/3 of the quads are entity facts
+	// or evidence of ~n/4 subjects, ~1/4 relations and statements.
+	a.facts = make(map[string][]fact, n/4)
+	a.stated = make(map[string]string, n/4)
+	a.rels = make([]*graph.Relation, 0, n/4)
 }
 
 // vocabRel is the set of relation predicate IRIs of the vocabulary
