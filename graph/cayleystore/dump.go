@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/cayleygraph/quad"
@@ -411,24 +412,37 @@ func (a *dumpAcc) result() (*graph.Dump, error) {
 		d.Documents = append(d.Documents, doc)
 	}
 
-	ids = ids[:0]
+	// Entities and relations are decoded side by side (they only read
+	// the accumulator).
+	var wg sync.WaitGroup
+	wg.Go(func() { d.Entities = a.entities() })
+	d.Relations = a.relations()
+	wg.Wait()
+	return d, nil
+}
+
+func (a *dumpAcc) entities() []*graph.Entity {
+	ids := make([]string, 0, len(a.kinded))
 	for id := range a.kinded {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	d.Entities = make([]*graph.Entity, 0, len(ids))
+	out := make([]*graph.Entity, 0, len(ids))
 	for _, id := range ids {
 		dec := newEntityDecoder(id)
 		for _, f := range a.facts[id] {
 			dec.add(f.p, f.o, f.label)
 		}
 		if e := dec.entity(); e != nil {
-			d.Entities = append(d.Entities, e)
+			out = append(out, e)
 		}
 	}
+	return out
+}
 
+func (a *dumpAcc) relations() []*graph.Relation {
 	sort.Slice(a.rels, func(i, j int) bool { return a.rels[i].ID < a.rels[j].ID })
-	d.Relations = make([]*graph.Relation, 0, len(a.rels))
+	out := make([]*graph.Relation, 0, len(a.rels))
 	for _, rel := range a.rels {
 		doc, ok := a.stated[rel.ID]
 		if !ok { // no statement: not a stored relation
@@ -445,9 +459,9 @@ func (a *dumpAcc) result() (*graph.Dump, error) {
 			}
 		}
 		sortEvidence(rel.Evidence)
-		d.Relations = append(d.Relations, rel)
+		out = append(out, rel)
 	}
-	return d, nil
+	return out
 }
 
 // decodeValue is pquads.UnmarshalValue, with the values the store writes
