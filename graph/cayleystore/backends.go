@@ -49,9 +49,10 @@ const (
 )
 
 // initialMmapSize is bbolt's first memory map: address space, not file
-// size. Big enough that creating a store (createValueBuckets) and modest
-// graphs never remap, which costs a walk over every open bucket.
-const initialMmapSize = 64 << 20
+// size or memory. Big enough that creating a store (createValueBuckets)
+// and loading graphs up to ~1e6 quads never remap, which costs a walk
+// over every open bucket in the middle of a commit.
+const initialMmapSize = 1 << 30
 
 // Defaults.
 const (
@@ -150,7 +151,7 @@ func openBboltIndexes(cfg Config, log *slog.Logger, indexes []kv.QuadIndex) (*St
 	if err != nil {
 		return nil, fmt.Errorf("cayleystore: bbolt %s: %w", path, err)
 	}
-	skv := &sharedTxKV{KV: hbolt.New(db)}
+	skv := &sharedTxKV{KV: hbolt.New(db), db: db}
 	switch err := kv.Init(skv, nil); {
 	case err == nil:
 		if err := errors.Join(createValueBuckets(db), setQuadIndexes(skv, indexes)); err != nil {
@@ -175,6 +176,8 @@ func openBboltIndexes(cfg Config, log *slog.Logger, indexes []kv.QuadIndex) (*St
 		qs:   qs,
 		bolt: db,
 		skv:  skv,
+		// The list migrateQuadIndexes made the store's.
+		kvIndexes: indexes,
 		ping: func(context.Context) error {
 			return db.View(func(*bolt.Tx) error { return nil })
 		},
@@ -230,6 +233,7 @@ func createValueBuckets(db *bolt.DB) error {
 // the replacement atomic.
 type sharedTxKV struct {
 	hkv.KV
+	db *bolt.DB
 	tx hkv.Tx // set only while within runs, under the Store's write lock
 	// counter, when set (tests), counts the traffic of every transaction.
 	counter *kvCounter
@@ -248,10 +252,11 @@ func (k *sharedTxKV) Tx(ctx context.Context, rw bool) (hkv.Tx, error) {
 
 func (k *sharedTxKV) within(run func() error) (err error) {
 	ctx := context.Background()
-	tx, err := k.KV.Tx(ctx, true)
+	btx, err := k.db.Begin(true)
 	if err != nil {
 		return err
 	}
+	var tx hkv.Tx = newBoltTx(btx)
 	if k.counter != nil {
 		tx = countingTx{tx, k.counter}
 	}

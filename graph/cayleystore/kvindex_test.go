@@ -2,6 +2,7 @@ package cayleystore
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -9,8 +10,13 @@ import (
 	"testing"
 	"time"
 
+	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/cayley/graph/kv"
+	cproto "github.com/cayleygraph/cayley/graph/proto"
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/pquads"
 	bolt "go.etcd.io/bbolt"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/internal/synth"
@@ -283,5 +289,184 @@ func TestBboltSmallWriteCost(t *testing.T) {
 				t.Errorf("%s: %s grows with the store: %d at %d quads, %d at %d quads", name, m.what, m.va, n1, m.vb, n2)
 			}
 		}
+	}
+}
+
+// kvContent is the logical content of a closed bbolt store's kv layout:
+// every node value with its reference count, the live quads, the dead
+// quad count, the recorded size, and whether the horizon covers every ID.
+type kvContent struct {
+	Nodes   map[string]uint64 // value (N-Quads form) -> reference count
+	Quads   []string          // live quads, sorted N-Quads lines
+	Dead    int
+	Size    int64
+	Horizon bool
+}
+
+// readKVContent decodes the kv layout of the bbolt file at path, checking
+// that the value and reference buckets and the log agree.
+func readKVContent(t *testing.T, path string) kvContent {
+	t.Helper()
+	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: time.Second, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c := kvContent{Nodes: map[string]uint64{}}
+	err = db.View(func(tx *bolt.Tx) error {
+		vals := map[uint64]quad.Value{}
+		var quads [][4]uint64
+		var maxID uint64
+		err := tx.Bucket([]byte("log")).ForEach(func(k, v []byte) error {
+			var p cproto.Primitive
+			if err := proto.Unmarshal(v, &p); err != nil {
+				return err
+			}
+			if p.ID != binary.BigEndian.Uint64(k) {
+				return fmt.Errorf("log key %x holds ID %d", k, p.ID)
+			}
+			maxID = max(maxID, p.ID)
+			switch {
+			case len(p.Value) > 0:
+				qv, err := pquads.UnmarshalValue(p.Value)
+				if err != nil {
+					return err
+				}
+				vals[p.ID] = qv
+			case p.Deleted:
+				c.Dead++
+			default:
+				quads = append(quads, [4]uint64{p.Subject, p.Predicate, p.Object, p.Label})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for id, v := range vals {
+			h := quad.HashOf(v)
+			b := tx.Bucket([]byte{'v', h[0], h[1]})
+			got, _ := binary.Uvarint(b.Get(h))
+			if got != id {
+				return fmt.Errorf("node %v (ID %d): value bucket says %d", v, id, got)
+			}
+			rc := tx.Bucket([]byte{'n', h[0], h[1]}).Get(h)
+			if rc == nil {
+				return fmt.Errorf("node %v: no reference count", v)
+			}
+			n, _ := binary.Uvarint(rc)
+			c.Nodes[quad.StringOf(v)] = n
+		}
+		for _, ids := range quads {
+			var q quad.Quad
+			for i, d := range quad.Directions {
+				if ids[i] == 0 {
+					continue
+				}
+				v, ok := vals[ids[i]]
+				if !ok {
+					return fmt.Errorf("quad %v: node %d missing", ids, ids[i])
+				}
+				q.Set(d, v)
+			}
+			c.Quads = append(c.Quads, q.NQuad())
+		}
+		slices.Sort(c.Quads)
+		meta := tx.Bucket([]byte("meta"))
+		c.Size = int64(binary.LittleEndian.Uint64(meta.Get([]byte("size"))))
+		c.Horizon = binary.LittleEndian.Uint64(meta.Get([]byte("horizon"))) >= maxID
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return c
+}
+
+// TestAppendQuadsMatchesCayley runs the same writes on two bbolt stores,
+// one adding quads with appendQuads and one with Cayley's ApplyDeltas, and
+// compares the kv layouts they leave: nodes with reference counts, live
+// and dead quads, size, and complete indexes.
+func TestAppendQuadsMatchesCayley(t *testing.T) {
+	ctx := t.Context()
+	var got []kvContent
+	for _, cayley := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "kg.db")
+		s := openT(t, Config{Backend: BackendBbolt, Path: path})
+		s.cayleyAdds = cayley
+		writeHistory(t, s)
+		// PutFacts adds quads whose nodes all exist (a relation between
+		// known entities, a known alias), and appends to index entries.
+		f := synth.MustGenerate(synth.Config{Quads: 600, Seed: 2})
+		e := f.Entities[3]
+		e.Aliases = append(slices.Clone(e.Aliases), f.Entities[4].Name)
+		put := graph.DocumentFacts{Document: graph.Document{ID: "doc/other"}, Entities: []graph.Entity{e},
+			Relations: []graph.Relation{{Subject: f.Entities[5].ID, Predicate: "partners_with", Object: f.Entities[6].ID}}}
+		if _, err := s.PutFacts(ctx, put); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AppendAudit(ctx, graph.AuditEntry{ID: "a1", Actor: "t", Action: "x", Target: "y", At: time.Unix(1, 0).UTC()}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		checkKVIndexes(t, path, quadIndexes)
+		c := readKVContent(t, path)
+		if int64(len(c.Quads)) != c.Size || !c.Horizon || c.Dead == 0 {
+			t.Errorf("cayley=%v: %d live quads, size %d, horizon ok %v, %d dead", cayley, len(c.Quads), c.Size, c.Horizon, c.Dead)
+		}
+		got = append(got, c)
+	}
+	if !reflect.DeepEqual(got[0], got[1]) {
+		a, b := got[0], got[1]
+		t.Errorf("appendQuads and ApplyDeltas leave different stores: %d/%d nodes, %d/%d quads, %d/%d dead, size %d/%d",
+			len(a.Nodes), len(b.Nodes), len(a.Quads), len(b.Quads), a.Dead, b.Dead, a.Size, b.Size)
+		for v, n := range a.Nodes {
+			if b.Nodes[v] != n {
+				t.Errorf("node %s: %d references, Cayley %d", v, n, b.Nodes[v])
+			}
+		}
+		for v := range b.Nodes {
+			if _, ok := a.Nodes[v]; !ok {
+				t.Errorf("node %s only in Cayley's store", v)
+			}
+		}
+	}
+}
+
+// TestAppendQuadsExisting: adding a quad that is stored fails with
+// ErrQuadExists and leaves the store as it was; repeated quads in one call
+// are written once.
+func TestAppendQuadsExisting(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "kg.db")
+	s := openT(t, Config{Backend: BackendBbolt, Path: path})
+	q := quad.MakeIRI("a", "b", "c", "g")
+	add := func(qs ...quad.Quad) error {
+		return s.inTx(func() error { return appendQuads(ctx, s.skv.tx, s.kvIndexes, qs) })
+	}
+	if err := add(q, q, quad.MakeIRI("a", "b", "d", "")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		qs   []quad.Quad
+	}{
+		{"stored quad", []quad.Quad{q}},
+		{"stored quad after a new one", []quad.Quad{quad.MakeIRI("x", "b", "c", "g"), q}},
+	} {
+		if err := add(tc.qs...); !errors.Is(err, cgraph.ErrQuadExists) {
+			t.Errorf("%s: %v, want ErrQuadExists", tc.name, err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := readKVContent(t, path)
+	want := []string{quad.MakeIRI("a", "b", "c", "g").NQuad(), quad.MakeIRI("a", "b", "d", "").NQuad()}
+	slices.Sort(want)
+	if !slices.Equal(c.Quads, want) || c.Size != 2 || c.Nodes["<a>"] != 2 || c.Nodes["<g>"] != 1 {
+		t.Errorf("store after failed adds: %+v", c)
 	}
 }

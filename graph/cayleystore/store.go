@@ -45,8 +45,13 @@ type Store struct {
 	// inTx, when set, runs several ApplyDeltas calls as one transaction
 	// (bbolt; see sharedTxKV).
 	inTx func(run func() error) error
-	// skv is set on bbolt: the kv layer Cayley writes through.
-	skv *sharedTxKV
+	// skv is set on bbolt: the kv layer Cayley writes through, and
+	// kvIndexes its quad indexes.
+	skv       *sharedTxKV
+	kvIndexes []kv.QuadIndex
+	// cayleyAdds (tests) makes bbolt writes add quads with Cayley's
+	// ApplyDeltas instead of appendQuads, for comparison.
+	cayleyAdds bool
 	// bolt is set on bbolt: Dump reads Cayley's primitive log from it
 	// directly (dump.go).
 	bolt *bolt.DB

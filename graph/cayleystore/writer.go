@@ -54,7 +54,9 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 			err = ctx.Err()
 		}
 		if err == nil {
-			err = s.apply(makeDeltas(del, add, g, hasGen))
+			// bbolt's appendQuads orders its puts itself: the added quads
+			// need no sort (it only decided their IDs).
+			err = s.apply(makeDeltas(del, add, g, hasGen, s.inTx == nil))
 		}
 		if err == nil {
 			s.log.DebugContext(ctx, "store write", "op", op, "document", ch.Document,
@@ -73,14 +75,17 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 	}
 }
 
-// makeDeltas orders the deltas of a write and replaces generation g with
-// g+1.
-func makeDeltas(del, add []quad.Quad, g int64, hasGen bool) []cgraph.Delta {
+// makeDeltas orders the deltas of a write (the added quads only when
+// sortAdds) and replaces generation g with g+1.
+func makeDeltas(del, add []quad.Quad, g int64, hasGen, sortAdds bool) []cgraph.Delta {
 	deltas := make([]cgraph.Delta, 0, len(del)+len(add)+2)
 	for _, q := range sortQuads(del) {
 		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete})
 	}
-	for _, q := range sortQuads(add) {
+	if sortAdds {
+		sortQuads(add)
+	}
+	for _, q := range add {
 		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
 	}
 	if hasGen {
@@ -109,8 +114,8 @@ func retryable(err error) bool {
 
 // apply applies deltas atomically: in one ApplyDeltas call on memstore
 // (under the Store's lock) and PostgreSQL (one SQL transaction); on bbolt
-// as a delete call and an add call inside one bbolt transaction (see
-// sharedTxKV for why not one call).
+// as a delete call and then the additions (appendQuads) inside one bbolt
+// transaction (see sharedTxKV for why not one call).
 func (s *Store) apply(deltas []cgraph.Delta) error {
 	if s.inTx == nil {
 		return s.qs.ApplyDeltas(deltas, cgraph.IgnoreOpts{})
@@ -129,10 +134,17 @@ func (s *Store) apply(deltas []cgraph.Delta) error {
 				return err
 			}
 		}
-		if len(add) > 0 {
+		if len(add) == 0 {
+			return nil
+		}
+		if s.cayleyAdds {
 			return s.qs.ApplyDeltas(add, cgraph.IgnoreOpts{})
 		}
-		return nil
+		qs := make([]quad.Quad, len(add))
+		for i, d := range add {
+			qs[i] = d.Quad
+		}
+		return appendQuads(context.Background(), s.skv.tx, s.kvIndexes, qs)
 	})
 }
 
