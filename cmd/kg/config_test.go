@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/minhang-kg/kg/server"
 )
 
 func testEnv(vars map[string]string) env {
@@ -61,6 +63,35 @@ func TestParseServe(t *testing.T) {
 				}
 			},
 		},
+		{
+			name: "response cache default, env and flag",
+			check: func(t *testing.T, c serveConfig) {
+				if c.Server.ResponseCacheBytes != server.DefaultResponseCache {
+					t.Errorf("ResponseCacheBytes = %d, want the default %d", c.Server.ResponseCacheBytes, server.DefaultResponseCache)
+				}
+			},
+		},
+		{
+			name: "response cache off from the environment",
+			env:  map[string]string{"KG_RESPONSE_CACHE_BYTES": "-1"},
+			check: func(t *testing.T, c serveConfig) {
+				if c.Server.ResponseCacheBytes != -1 {
+					t.Errorf("ResponseCacheBytes = %d, want -1", c.Server.ResponseCacheBytes)
+				}
+			},
+		},
+		{
+			name: "response cache size flag wins",
+			env:  map[string]string{"KG_RESPONSE_CACHE_BYTES": "-1"},
+			args: []string{"--response-cache-bytes", "1048576"},
+			check: func(t *testing.T, c serveConfig) {
+				if c.Server.ResponseCacheBytes != 1<<20 {
+					t.Errorf("ResponseCacheBytes = %d, want 1 MiB", c.Server.ResponseCacheBytes)
+				}
+			},
+		},
+		{name: "bad response cache size in env", env: map[string]string{"KG_RESPONSE_CACHE_BYTES": "lots"}, wantErr: "KG_RESPONSE_CACHE_BYTES"},
+		{name: "zero response cache size", args: []string{"--response-cache-bytes", "0"}, wantErr: "--response-cache-bytes"},
 		{name: "postgres needs a DSN", args: []string{"--store", "postgres"}, wantErr: "--dsn"},
 		{name: "unknown backend", args: []string{"--store", "sqlite"}, wantErr: `"sqlite"`},
 		{name: "bad seed mode", args: []string{"--seed", "sometimes"}, wantErr: "--seed"},

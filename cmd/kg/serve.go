@@ -67,6 +67,16 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		c.Server.LoaderWait = d
 	}
 	fs.DurationVar(&c.Server.LoaderWait, "loader-wait", c.Server.LoaderWait, "batching window of the per-request GraphQL dataloaders (env KG_LOADER_WAIT)")
+	c.Server.ResponseCacheBytes = server.DefaultResponseCache
+	if v := envOr(e, "KG_RESPONSE_CACHE_BYTES", ""); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return c, fmt.Errorf("KG_RESPONSE_CACHE_BYTES: %w", err)
+		}
+		c.Server.ResponseCacheBytes = n
+	}
+	fs.Int64Var(&c.Server.ResponseCacheBytes, "response-cache-bytes", c.Server.ResponseCacheBytes,
+		"memory for cached responses of successful read-only queries, emptied by every write; -1 turns the cache off (env KG_RESPONSE_CACHE_BYTES)")
 	c.Index.register(fs, e)
 	if err := parseFlags(fs, args); err != nil {
 		return c, err
@@ -88,6 +98,9 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	}
 	if c.Server.LoaderWait <= 0 {
 		return c, fmt.Errorf("--loader-wait must be positive, got %s", c.Server.LoaderWait)
+	}
+	if c.Server.ResponseCacheBytes == 0 {
+		return c, fmt.Errorf("--response-cache-bytes must be positive, or -1 to turn the cache off")
 	}
 	if c.ShutdownTimeout <= 0 {
 		return c, fmt.Errorf("--shutdown-timeout must be positive")
