@@ -54,8 +54,11 @@ func appendQuads(ctx context.Context, tx hkv.Tx, indexes []kv.QuadIndex, qs []qu
 	var (
 		nodes  []*node
 		byHash = make(map[[quad.HashSize]byte]*node, len(qs))
-		ends   = make([][4]*node, len(qs))
-		h      [quad.HashSize]byte
+		// byVal saves hashing (SHA-1) every occurrence of a value; values
+		// that differ but hash alike (the same node) meet in byHash.
+		byVal = make(map[quad.Value]*node, len(qs))
+		ends  = make([][4]*node, len(qs))
+		h     [quad.HashSize]byte
 	)
 	for i, q := range qs {
 		if !q.IsValid() {
@@ -66,6 +69,15 @@ func appendQuads(ctx context.Context, tx hkv.Tx, indexes []kv.QuadIndex, qs []qu
 			if v == nil {
 				continue
 			}
+			cacheable := false
+			switch v.(type) {
+			case quad.IRI, quad.String, quad.LangString, quad.TypedString: // comparable
+				cacheable = true
+				if n := byVal[v]; n != nil {
+					ends[i][j] = n
+					continue
+				}
+			}
 			quad.HashTo(v, h[:])
 			n := byHash[h]
 			if n == nil {
@@ -73,9 +85,13 @@ func appendQuads(ctx context.Context, tx hkv.Tx, indexes []kv.QuadIndex, qs []qu
 				byHash[h] = n
 				nodes = append(nodes, n)
 			}
+			if cacheable {
+				byVal[v] = n
+			}
 			ends[i][j] = n
 		}
 	}
+	byVal, byHash = nil, nil
 	// Nodes in hash order: the "v" and "n" buckets are sharded by the
 	// first two bytes of the hash, so the puts walk them in order.
 	slices.SortFunc(nodes, func(a, b *node) int { return bytes.Compare(a.hash[:], b.hash[:]) })
@@ -86,9 +102,16 @@ func appendQuads(ctx context.Context, tx hkv.Tx, indexes []kv.QuadIndex, qs []qu
 		valKeys[i] = hkv.Key{{'v', n.hash[0], n.hash[1]}, n.hash[:]}
 		refKeys[i] = hkv.Key{{'n', n.hash[0], n.hash[1]}, n.hash[:]}
 	}
-	ids, err := tx.GetBatch(ctx, valKeys)
+	horizonKey := hkv.Key{[]byte("meta"), []byte("horizon")}
+	horizon, err := metaInt(ctx, tx, horizonKey)
 	if err != nil {
-		return fmt.Errorf("append quads: resolve nodes: %w", err)
+		return fmt.Errorf("append quads: %w", err)
+	}
+	var ids []hkv.Value
+	if horizon > 0 { // else nothing is stored: every node is new
+		if ids, err = tx.GetBatch(ctx, valKeys); err != nil {
+			return fmt.Errorf("append quads: resolve nodes: %w", err)
+		}
 	}
 	var old []int // nodes that exist already
 	for i, b := range ids {
@@ -156,11 +179,6 @@ func appendQuads(ctx context.Context, tx hkv.Tx, indexes []kv.QuadIndex, qs []qu
 	}
 
 	// IDs: new nodes first, then quads, as ApplyDeltas allocates them.
-	horizonKey := hkv.Key{[]byte("meta"), []byte("horizon")}
-	horizon, err := metaInt(ctx, tx, horizonKey)
-	if err != nil {
-		return fmt.Errorf("append quads: %w", err)
-	}
 	next := uint64(horizon)
 	now := time.Now().UnixNano()
 	var logKeys []hkv.Key
