@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -558,7 +559,10 @@ func dumpEvidence(v quad.Value, doc string) (graph.Evidence, bool) {
 	if !ok {
 		return evidenceFromLiteral(v, doc)
 	}
-	ev := graph.Evidence{Document: j.Document, Quote: j.Quote, Start: j.Start, End: j.End, Section: j.Section, URL: j.URL, Note: j.Note}
+	// The strings are cut out of the literal: copied, so that the
+	// evidence does not keep the whole literal alive.
+	ev := graph.Evidence{Document: strings.Clone(j.Document), Quote: strings.Clone(j.Quote), Start: j.Start, End: j.End,
+		Section: strings.Clone(j.Section), URL: strings.Clone(j.URL), Note: strings.Clone(j.Note)}
 	if ev.Document == "" {
 		ev.Document = doc
 	}
