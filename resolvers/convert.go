@@ -34,7 +34,7 @@ func relationPage(rels []*graph.Relation, start, n int) *model.RelationConnectio
 	end := min(start+n, len(rels))
 	c := &model.RelationConnection{
 		Edges:      make([]*model.RelationEdge, 0, end-start),
-		Nodes:      rels[start:end],
+		Nodes:      model.Relations(rels[start:end]),
 		PageInfo:   &model.PageInfo{HasNextPage: end < len(rels)},
 		TotalCount: len(rels),
 	}
@@ -48,7 +48,7 @@ func relationPage(rels []*graph.Relation, start, n int) *model.RelationConnectio
 }
 
 func partnership(p query.Partnership) *model.Partnership {
-	return &model.Partnership{AID: p.A, BID: p.B, ViaIDs: p.Via, Relations: p.Relations, Strength: p.Strength}
+	return &model.Partnership{AID: p.A, BID: p.B, ViaIDs: p.Via, Relations: model.Relations(p.Relations), Strength: p.Strength}
 }
 
 func partnerships(ps []query.Partnership) []*model.Partnership {

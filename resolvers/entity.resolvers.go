@@ -109,28 +109,16 @@ func (r *evidenceResolver) Note(ctx context.Context, obj *graph.Evidence) (*stri
 	return optional(obj.Note), nil
 }
 
-func (r *relationResolver) Label(ctx context.Context, obj *graph.Relation) (string, error) {
-	return predicateOf(obj).Label, nil
-}
-
-func (r *relationResolver) LabelEn(ctx context.Context, obj *graph.Relation) (string, error) {
-	return predicateOf(obj).LabelEn, nil
-}
-
-func (r *relationResolver) Symmetric(ctx context.Context, obj *graph.Relation) (bool, error) {
-	return predicateOf(obj).Symmetric, nil
-}
-
-func (r *relationResolver) From(ctx context.Context, objs []*graph.Relation) ([]*graph.Entity, error) {
+func (r *relationResolver) From(ctx context.Context, objs []*model.Relation) ([]*graph.Entity, error) {
 	return batchEndpoints(ctx, r.Resolver, objs,
-		func(rel *graph.Relation) string { return rel.Subject },
-		func(rel *graph.Relation) string { return "subject of " + rel.ID })
+		func(rel *model.Relation) string { return rel.Subject },
+		func(rel *model.Relation) string { return "subject of " + rel.ID })
 }
 
-func (r *relationResolver) To(ctx context.Context, objs []*graph.Relation) ([]*graph.Entity, error) {
+func (r *relationResolver) To(ctx context.Context, objs []*model.Relation) ([]*graph.Entity, error) {
 	return batchEndpoints(ctx, r.Resolver, objs,
-		func(rel *graph.Relation) string { return rel.Object },
-		func(rel *graph.Relation) string { return "object of " + rel.ID })
+		func(rel *model.Relation) string { return rel.Object },
+		func(rel *model.Relation) string { return "object of " + rel.ID })
 }
 
 func (r *Resolver) Attribute() generated.AttributeResolver { return &attributeResolver{r} }

@@ -25,7 +25,7 @@ func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.EntityI
 	return r.readEntity(ctx, e.ID)
 }
 
-func (r *mutationResolver) AddRelation(ctx context.Context, input model.RelationInput) (*graph.Relation, error) {
+func (r *mutationResolver) AddRelation(ctx context.Context, input model.RelationInput) (*model.Relation, error) {
 	rel, err := r.relationFromInput(ctx, input)
 	if err != nil {
 		return nil, err
@@ -33,10 +33,11 @@ func (r *mutationResolver) AddRelation(ctx context.Context, input model.Relation
 	if err := r.curate(ctx, "addRelation", rel.ID, input, graph.DocumentFacts{Relations: []graph.Relation{*rel}}); err != nil {
 		return nil, err
 	}
-	return r.readRelation(ctx, rel.ID)
+	added, err := r.readRelation(ctx, rel.ID)
+	return (*model.Relation)(added), err
 }
 
-func (r *mutationResolver) RemoveRelation(ctx context.Context, id string) (*graph.Relation, error) {
+func (r *mutationResolver) RemoveRelation(ctx context.Context, id string) (*model.Relation, error) {
 	rel, err := r.readRelation(ctx, id)
 	if err != nil {
 		return nil, err
@@ -50,7 +51,7 @@ func (r *mutationResolver) RemoveRelation(ctx context.Context, id string) (*grap
 	if err := r.audit(ctx, "removeRelation", id, rel); err != nil {
 		return nil, err
 	}
-	return rel, nil
+	return (*model.Relation)(rel), nil
 }
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }

@@ -26,12 +26,12 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (*graph.Entity, e
 	return es[0], nil
 }
 
-func (r *queryResolver) Relation(ctx context.Context, id string) (*graph.Relation, error) {
+func (r *queryResolver) Relation(ctx context.Context, id string) (*model.Relation, error) {
 	rels, err := r.store.Relations(ctx, []string{id})
 	if err != nil {
 		return nil, fmt.Errorf("relation %s: %w", id, err)
 	}
-	return rels[0], nil
+	return (*model.Relation)(rels[0]), nil
 }
 
 func (r *queryResolver) Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, first *int, after *string) (*model.EntityConnection, error) {
@@ -101,7 +101,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	}
 	out := make([]*model.Path, len(paths))
 	for i, p := range paths {
-		out[i] = &model.Path{NodeIDs: p.Nodes, Relations: p.Relations}
+		out[i] = &model.Path{NodeIDs: p.Nodes, Relations: model.Relations(p.Relations)}
 	}
 	return out, nil
 }

@@ -142,7 +142,7 @@ func subgraph(sg query.Subgraph) *model.Subgraph {
 		p := predicateOf(rel)
 		out.Edges[i] = &model.SubgraphEdge{
 			ID: rel.ID, Source: rel.Subject, Target: rel.Object, Predicate: rel.Predicate,
-			Label: p.Label, LabelEn: p.LabelEn, Inferred: rel.Inferred, Relation: rel,
+			Label: p.Label, LabelEn: p.LabelEn, Inferred: rel.Inferred, Relation: (*model.Relation)(rel),
 		}
 	}
 	return out

@@ -30,6 +30,7 @@ type relationOut struct {
 	Predicate string    `json:"predicate"`
 	Label     string    `json:"label"`
 	LabelEn   string    `json:"labelEn"`
+	Symmetric bool      `json:"symmetric"`
 	Inferred  bool      `json:"inferred"`
 	From      entityOut `json:"from"`
 	To        entityOut `json:"to"`
@@ -82,7 +83,7 @@ func TestQueries(t *testing.T) {
 		},
 		{
 			name:  "relations of an entity, filtered, with labels and both ends",
-			query: `{ entity(id: "org/sjtu") { relations(direction: OUT, predicates: ["co_builds"]) { totalCount nodes { predicate label labelEn inferred from { id } to { id name } evidence { quote } } } } }`,
+			query: `{ entity(id: "org/sjtu") { relations(direction: OUT, predicates: ["co_builds"]) { totalCount nodes { predicate label labelEn symmetric inferred from { id } to { id name } evidence { quote } } } } }`,
 			check: func(t *testing.T, r gqlResponse) {
 				var d struct {
 					Entity struct {
@@ -98,8 +99,21 @@ func TestQueries(t *testing.T) {
 					t.Fatalf("relations = %+v", rs)
 				}
 				n := rs.Nodes[0]
-				if n.Predicate != "co_builds" || n.Label != "共建" || n.LabelEn != "co-builds" || n.From.ID != "org/sjtu" || n.To.Name != "大零号湾" || n.Evidence[0].Quote != qCoBuild {
+				if n.Predicate != "co_builds" || n.Label != "共建" || n.LabelEn != "co-builds" || n.Symmetric || n.From.ID != "org/sjtu" || n.To.Name != "大零号湾" || n.Evidence[0].Quote != qCoBuild {
 					t.Errorf("relation = %+v", n)
+				}
+			},
+		},
+		{
+			name:  "a symmetric relation",
+			query: `{ entity(id: "org/sjtu") { relations(predicates: ["signs_agreement_with"]) { nodes { label symmetric } } } }`,
+			check: func(t *testing.T, r gqlResponse) {
+				var d struct {
+					Entity struct{ Relations struct{ Nodes []relationOut } }
+				}
+				r.decode(t, &d)
+				if ns := d.Entity.Relations.Nodes; len(ns) != 1 || !ns[0].Symmetric || ns[0].Label != "签订合作协议" {
+					t.Errorf("nodes = %+v", ns)
 				}
 			},
 		},

@@ -315,8 +315,8 @@ type IndicatorResolver interface {
 }
 type MutationResolver interface {
 	UpsertEntity(ctx context.Context, input model.EntityInput) (*graph.Entity, error)
-	AddRelation(ctx context.Context, input model.RelationInput) (*graph.Relation, error)
-	RemoveRelation(ctx context.Context, id string) (*graph.Relation, error)
+	AddRelation(ctx context.Context, input model.RelationInput) (*model.Relation, error)
+	RemoveRelation(ctx context.Context, id string) (*model.Relation, error)
 }
 type PartnershipResolver interface {
 	Partner(ctx context.Context, objs []*model.Partnership) ([]*graph.Entity, error)
@@ -331,7 +331,7 @@ type PathResolver interface {
 }
 type QueryResolver interface {
 	Entity(ctx context.Context, id string) (*graph.Entity, error)
-	Relation(ctx context.Context, id string) (*graph.Relation, error)
+	Relation(ctx context.Context, id string) (*model.Relation, error)
 	Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, first *int, after *string) (*model.EntityConnection, error)
 	Search(ctx context.Context, text string, kinds []graph.Kind, first *int) ([]*model.SearchHit, error)
 	Partners(ctx context.Context, id string, first *int) ([]*model.Partnership, error)
@@ -345,11 +345,8 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, first *int) ([]*graph.AuditEntry, error)
 }
 type RelationResolver interface {
-	Label(ctx context.Context, obj *graph.Relation) (string, error)
-	LabelEn(ctx context.Context, obj *graph.Relation) (string, error)
-	Symmetric(ctx context.Context, obj *graph.Relation) (bool, error)
-	From(ctx context.Context, objs []*graph.Relation) ([]*graph.Entity, error)
-	To(ctx context.Context, objs []*graph.Relation) ([]*graph.Entity, error)
+	From(ctx context.Context, objs []*model.Relation) ([]*graph.Entity, error)
+	To(ctx context.Context, objs []*model.Relation) ([]*graph.Entity, error)
 }
 type StatsResolver interface {
 	TopConnected(ctx context.Context, obj *model.Stats, first *int) ([]*model.RankedEntity, error)
@@ -4435,7 +4432,7 @@ func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field gra
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.Admin == nil {
-					var zeroVal *graph.Relation
+					var zeroVal *model.Relation
 					return zeroVal, errors.New("directive admin is not implemented")
 				}
 				return ec.Directives.Admin(ctx, nil, directive0)
@@ -4444,8 +4441,8 @@ func (ec *executionContext) _Mutation_addRelation(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *graph.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4492,7 +4489,7 @@ func (ec *executionContext) _Mutation_removeRelation(ctx context.Context, field 
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.Admin == nil {
-					var zeroVal *graph.Relation
+					var zeroVal *model.Relation
 					return zeroVal, errors.New("directive admin is not implemented")
 				}
 				return ec.Directives.Admin(ctx, nil, directive0)
@@ -4501,8 +4498,8 @@ func (ec *executionContext) _Mutation_removeRelation(ctx context.Context, field 
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *graph.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4810,8 +4807,8 @@ func (ec *executionContext) _Partnership_relations(ctx context.Context, field gr
 			return obj.Relations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5094,8 +5091,8 @@ func (ec *executionContext) _Path_relations(ctx context.Context, field graphql.C
 			return obj.Relations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5424,8 +5421,8 @@ func (ec *executionContext) _Query_relation(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Relation(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *graph.Relation) graphql.Marshaler {
-			return ec.marshalORelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalORelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6034,7 +6031,7 @@ func (ec *executionContext) fieldContext_RankedEntity_degree(_ context.Context, 
 	return graphql.NewScalarFieldContext("RankedEntity", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6057,7 +6054,7 @@ func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Relation_predicate(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_predicate(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6080,7 +6077,7 @@ func (ec *executionContext) fieldContext_Relation_predicate(_ context.Context, f
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Relation_label(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_label(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6089,7 +6086,7 @@ func (ec *executionContext) _Relation_label(ctx context.Context, field graphql.C
 			return ec.fieldContext_Relation_label(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relation().Label(ctx, obj)
+			return obj.Label(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6100,10 +6097,10 @@ func (ec *executionContext) _Relation_label(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Relation_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relation", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "String")
 }
 
-func (ec *executionContext) _Relation_labelEn(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_labelEn(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6112,7 +6109,7 @@ func (ec *executionContext) _Relation_labelEn(ctx context.Context, field graphql
 			return ec.fieldContext_Relation_labelEn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relation().LabelEn(ctx, obj)
+			return obj.LabelEn(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6123,10 +6120,10 @@ func (ec *executionContext) _Relation_labelEn(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Relation_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relation", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "String")
 }
 
-func (ec *executionContext) _Relation_symmetric(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_symmetric(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6135,7 +6132,7 @@ func (ec *executionContext) _Relation_symmetric(ctx context.Context, field graph
 			return ec.fieldContext_Relation_symmetric(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relation().Symmetric(ctx, obj)
+			return obj.Symmetric(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -6146,10 +6143,10 @@ func (ec *executionContext) _Relation_symmetric(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Relation_symmetric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relation", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _Relation_from(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_from(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6180,9 +6177,9 @@ func (ec *executionContext) fieldContext_Relation_from(_ context.Context, field 
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Relation_from(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (any, error) {
+func (ec *executionContext) resolveBatch_Relation_from(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (any, error) {
 	resolver := ec.Resolvers.Relation()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relation](ctx, "Relation"); ok {
+	if batch, ok := graphql.BatchParentsFor[*model.Relation](ctx, "Relation"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.From(ctx, batch.Parents)
 		})
@@ -6195,7 +6192,7 @@ func (ec *executionContext) resolveBatch_Relation_from(ctx context.Context, fiel
 			batch.IndexMap,
 		)
 	}
-	results, err := resolver.From(ctx, []*graph.Relation{obj})
+	results, err := resolver.From(ctx, []*model.Relation{obj})
 	return graphql.ResolveBatchSingleResult[*graph.Entity](
 		ctx,
 		results,
@@ -6204,7 +6201,7 @@ func (ec *executionContext) resolveBatch_Relation_from(ctx context.Context, fiel
 	)
 }
 
-func (ec *executionContext) _Relation_to(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_to(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6235,9 +6232,9 @@ func (ec *executionContext) fieldContext_Relation_to(_ context.Context, field gr
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Relation_to(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (any, error) {
+func (ec *executionContext) resolveBatch_Relation_to(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (any, error) {
 	resolver := ec.Resolvers.Relation()
-	if batch, ok := graphql.BatchParentsFor[*graph.Relation](ctx, "Relation"); ok {
+	if batch, ok := graphql.BatchParentsFor[*model.Relation](ctx, "Relation"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.To(ctx, batch.Parents)
 		})
@@ -6250,7 +6247,7 @@ func (ec *executionContext) resolveBatch_Relation_to(ctx context.Context, field 
 			batch.IndexMap,
 		)
 	}
-	results, err := resolver.To(ctx, []*graph.Relation{obj})
+	results, err := resolver.To(ctx, []*model.Relation{obj})
 	return graphql.ResolveBatchSingleResult[*graph.Entity](
 		ctx,
 		results,
@@ -6259,7 +6256,7 @@ func (ec *executionContext) resolveBatch_Relation_to(ctx context.Context, field 
 	)
 }
 
-func (ec *executionContext) _Relation_inferred(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_inferred(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6282,7 +6279,7 @@ func (ec *executionContext) fieldContext_Relation_inferred(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Relation_evidence(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6314,7 +6311,7 @@ func (ec *executionContext) fieldContext_Relation_evidence(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Relation_document(ctx context.Context, field graphql.CollectedField, obj *graph.Relation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relation_document(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6381,8 +6378,8 @@ func (ec *executionContext) _RelationConnection_nodes(ctx context.Context, field
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6491,8 +6488,8 @@ func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphq
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *graph.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7072,8 +7069,8 @@ func (ec *executionContext) _SubgraphEdge_relation(ctx context.Context, field gr
 			return obj.Relation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *graph.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9793,7 +9790,7 @@ func (ec *executionContext) _RankedEntity(ctx context.Context, sel ast.Selection
 
 var relationImplementors = []string{"Relation"}
 
-func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet, obj *graph.Relation) graphql.Marshaler {
+func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet, obj *model.Relation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -9813,23 +9810,20 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "label":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relation_label(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relation_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "labelEn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relation_labelEn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relation_labelEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "symmetric":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relation_symmetric(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relation_symmetric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "from":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11149,12 +11143,12 @@ func (ec *executionContext) marshalNRankedEntity2ᚖgithubᚗcomᚋminhangᚑkg�
 	return ec._RankedEntity(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Relation) graphql.Marshaler {
+func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
 	ctx = graphql.WithBatchParents(ctx, "Relation", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelation(ctx, sel, v[i])
+		return ec.marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -11166,7 +11160,7 @@ func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋminhangᚑkg�
 	return ret
 }
 
-func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelation(ctx context.Context, sel ast.SelectionSet, v *graph.Relation) graphql.Marshaler {
+func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelation(ctx context.Context, sel ast.SelectionSet, v *model.Relation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Relation!")
 		return graphql.Null
@@ -11737,7 +11731,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) marshalORelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐRelation(ctx context.Context, sel ast.SelectionSet, v *graph.Relation) graphql.Marshaler {
+func (ec *executionContext) marshalORelation2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelation(ctx context.Context, sel ast.SelectionSet, v *model.Relation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

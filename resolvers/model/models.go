@@ -14,20 +14,54 @@ type SearchHit struct {
 	Match   string
 }
 
+// Relation is graph.Relation as the API serves it: the same fields, with
+// the predicate's labels as methods, so that gqlgen resolves label, labelEn
+// and symmetric inline instead of as resolvers (each resolver field of an
+// object with more than one is run on a goroutine of its own). Convert with
+// (*Relation)(rel) or Relations.
+type Relation graph.Relation
+
+// Relations converts a slice of graph relations.
+func Relations(rels []*graph.Relation) []*Relation {
+	out := make([]*Relation, len(rels))
+	for i, rel := range rels {
+		out[i] = (*Relation)(rel)
+	}
+	return out
+}
+
+// vocab is the vocabulary entry of the relation's predicate; an unknown
+// predicate (which stores reject) reads as its own label.
+func (r *Relation) vocab() *graph.Predicate {
+	if p, ok := graph.LookupPredicate(r.Predicate); ok {
+		return p
+	}
+	return &graph.Predicate{ID: r.Predicate, Label: r.Predicate, LabelEn: r.Predicate}
+}
+
+// Label is the Chinese label of the predicate.
+func (r *Relation) Label() string { return r.vocab().Label }
+
+// LabelEn is the English label of the predicate.
+func (r *Relation) LabelEn() string { return r.vocab().LabelEn }
+
+// Symmetric reports whether the predicate relates both ends the same way.
+func (r *Relation) Symmetric() bool { return r.vocab().Symmetric }
+
 // Partnership is two entities that work together. For Query.partners and
 // Entity.partners, AID is the entity asked about and BID the partner.
 type Partnership struct {
 	AID       string
 	BID       string
 	ViaIDs    []string
-	Relations []*graph.Relation
+	Relations []*Relation
 	Strength  int
 }
 
 // Path is a chain of relations; Relations[i] joins NodeIDs[i] and NodeIDs[i+1].
 type Path struct {
 	NodeIDs   []string
-	Relations []*graph.Relation
+	Relations []*Relation
 }
 
 // Indicator is a measured value; SubjectID is what it measures ("" if

@@ -117,15 +117,15 @@ type RankedEntity struct {
 }
 
 type RelationConnection struct {
-	Edges      []*RelationEdge   `json:"edges"`
-	Nodes      []*graph.Relation `json:"nodes"`
-	PageInfo   *PageInfo         `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	Edges      []*RelationEdge `json:"edges"`
+	Nodes      []*Relation     `json:"nodes"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
 }
 
 type RelationEdge struct {
-	Cursor string          `json:"cursor"`
-	Node   *graph.Relation `json:"node"`
+	Cursor string    `json:"cursor"`
+	Node   *Relation `json:"node"`
 }
 
 type RelationInput struct {
@@ -170,7 +170,7 @@ type SubgraphEdge struct {
 	LabelEn  string `json:"labelEn"`
 	Inferred bool   `json:"inferred"`
 	// The full relation, with evidence.
-	Relation *graph.Relation `json:"relation"`
+	Relation *Relation `json:"relation"`
 }
 
 // A node of a subgraph, ready for a graph visualisation library.
