@@ -78,52 +78,73 @@ func (s *Store) QuadCount(ctx context.Context) (int64, error) {
 // primitive (cayley/graph/proto.Primitive, protobuf).
 var logBucket = []byte("log")
 
-// dumpBolt reads every live quad of Cayley's kv log in one bbolt read
-// transaction and feeds it to acc. Primitives are keyed by ID, and a quad's
-// nodes are written before it, but nothing here relies on that: quads are
-// resolved after the scan.
+// dumpBolt reads every live quad of Cayley's kv log and feeds it to acc.
+// Primitives are keyed by ID, and a quad's nodes are written before it, but
+// nothing here relies on that: quads are resolved after the scan.
+//
+// The log is scanned in two halves by ID, side by side, each in a read
+// transaction of its own (a dump is mostly decoding and page faults, and
+// the machine has more than one core). Both see the same state: the
+// caller holds the Store's read lock, so no write of this process commits
+// meanwhile, and bbolt's file lock keeps other processes out; the two
+// transactions' IDs are compared to be sure.
 func dumpBolt(ctx context.Context, db *bolt.DB, acc *dumpAcc) error {
-	return db.View(func(tx *bolt.Tx) error {
+	var (
+		lo, hi uint64
+		txid   int
+		empty  = true
+	)
+	err := db.View(func(tx *bolt.Tx) error {
+		txid = tx.ID()
 		b := tx.Bucket(logBucket)
 		if b == nil { // nothing written yet
 			return nil
 		}
 		c := b.Cursor()
-		var nodes nodeTable
-		if k, _ := c.Last(); len(k) == 8 {
-			nodes.init(binary.BigEndian.Uint64(k))
+		first, _ := c.First()
+		last, _ := c.Last()
+		if len(first) != 8 || len(last) != 8 {
+			return nil
 		}
-		var quads [][4]uint64
-		n := 0
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if n++; n%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			p, err := decodePrimitive(v)
-			if err != nil {
-				return fmt.Errorf("log entry %x: %w", k, err)
-			}
-			switch {
-			case len(p.value) > 0: // a node
-				qv, err := decodeValue(p.value)
-				if err != nil {
-					return fmt.Errorf("node %d: %w", p.id, err)
-				}
-				nodes.put(p.id, qv)
-			case !p.deleted:
-				quads = append(quads, p.dirs)
-			}
+		lo, hi, empty = binary.BigEndian.Uint64(first), binary.BigEndian.Uint64(last), false
+		return nil
+	})
+	if err != nil || empty {
+		return err
+	}
+	var nodes nodeTable
+	nodes.init(hi)
+	mid := lo + (hi-lo)/2
+	parts := [2]logPart{{from: lo, to: mid}, {from: mid + 1, to: hi}}
+	var (
+		wg   sync.WaitGroup
+		errs [2]error
+	)
+	for i := range parts {
+		wg.Go(func() { errs[i] = parts[i].scan(ctx, db, txid, &nodes) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return err
+	}
+	get := func(id uint64) quad.Value {
+		if v := nodes.get(id); v != nil {
+			return v
 		}
-		acc.grow(len(quads))
-		for _, ids := range quads {
+		if v := parts[0].nodes[id]; v != nil { // IDs past the dense table
+			return v
+		}
+		return parts[1].nodes[id]
+	}
+	acc.grow(len(parts[0].quads) + len(parts[1].quads))
+	for _, part := range parts {
+		for _, ids := range part.quads {
 			var q quad.Quad
 			for i, d := range quad.Directions {
 				if ids[i] == 0 {
 					continue
 				}
-				v := nodes.get(ids[i])
+				v := get(ids[i])
 				if v == nil {
 					return fmt.Errorf("quad value %d has no node: %w", ids[i], errConflict)
 				}
@@ -135,45 +156,93 @@ func dumpBolt(ctx context.Context, db *bolt.DB, acc *dumpAcc) error {
 				acc.add(q)
 			}
 		}
+	}
+	return nil
+}
+
+// logPart is the scan of the log entries with IDs in [from, to].
+type logPart struct {
+	from, to uint64
+	quads    [][4]uint64           // live quads: node IDs by direction
+	nodes    map[uint64]quad.Value // nodes past the shared dense table
+}
+
+// scan reads the part in a read transaction that must be txid; node
+// values go to the dense part of shared (distinct IDs: no two parts write
+// one slot) or, past it, to p.nodes.
+func (p *logPart) scan(ctx context.Context, db *bolt.DB, txid int, shared *nodeTable) error {
+	return db.View(func(tx *bolt.Tx) error {
+		if tx.ID() != txid {
+			return fmt.Errorf("the store changed during the dump: %w", errConflict)
+		}
+		b := tx.Bucket(logBucket)
+		if b == nil {
+			return fmt.Errorf("log bucket gone during the dump: %w", errConflict)
+		}
+		var from [8]byte
+		binary.BigEndian.PutUint64(from[:], p.from)
+		c := b.Cursor()
+		n := 0
+		for k, v := c.Seek(from[:]); k != nil; k, v = c.Next() {
+			if len(k) != 8 {
+				return fmt.Errorf("log key %x: %w", k, errBadPrimitive)
+			}
+			if binary.BigEndian.Uint64(k) > p.to {
+				break
+			}
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			prim, err := decodePrimitive(v)
+			if err != nil {
+				return fmt.Errorf("log entry %x: %w", k, err)
+			}
+			switch {
+			case len(prim.value) > 0: // a node
+				qv, err := decodeValue(prim.value)
+				if err != nil {
+					return fmt.Errorf("node %d: %w", prim.id, err)
+				}
+				if prim.id < uint64(len(shared.dense)) {
+					shared.dense[prim.id] = qv
+				} else {
+					if p.nodes == nil {
+						p.nodes = map[uint64]quad.Value{}
+					}
+					p.nodes[prim.id] = qv
+				}
+			case !prim.deleted:
+				p.quads = append(p.quads, prim.dirs)
+			}
+		}
 		return nil
 	})
 }
 
-// nodeTable holds node values by ID: in a slice indexed by ID when the
+// nodeTable holds node values by ID in a slice indexed by ID when the
 // largest ID is small enough (IDs are dense unless the store saw much
-// churn), else in a map.
+// churn); logPart keeps the others.
 type nodeTable struct {
-	dense  []quad.Value
-	sparse map[uint64]quad.Value
+	dense []quad.Value
 }
 
-// maxDenseNodes bounds the dense table (16 bytes per ID).
-const maxDenseNodes = 1 << 22
+// maxDenseNodes bounds the dense table (16 bytes per ID); a variable for
+// tests.
+var maxDenseNodes uint64 = 1 << 22
 
 func (t *nodeTable) init(maxID uint64) {
 	if maxID < maxDenseNodes {
 		t.dense = make([]quad.Value, maxID+1)
-	} else {
-		t.sparse = map[uint64]quad.Value{}
 	}
-}
-
-func (t *nodeTable) put(id uint64, v quad.Value) {
-	if id < uint64(len(t.dense)) {
-		t.dense[id] = v
-		return
-	}
-	if t.sparse == nil {
-		t.sparse = map[uint64]quad.Value{}
-	}
-	t.sparse[id] = v
 }
 
 func (t *nodeTable) get(id uint64) quad.Value {
 	if id < uint64(len(t.dense)) {
 		return t.dense[id]
 	}
-	return t.sparse[id]
+	return nil
 }
 
 // primitive is the part of a Cayley kv primitive a dump needs.
