@@ -264,6 +264,8 @@ func api(d *data) {
 	}
 	for _, size := range sizes {
 		bs := backends[size]
+		rank := map[string]int{"memory": 1, "bbolt": 2, "postgres": 3}
+		sort.SliceStable(bs, func(i, j int) bool { return rank[bs[i]] < rank[bs[j]] })
 		head := "| quads | layer | method / query |"
 		sep := "|---|---|---|"
 		for _, b := range bs {
