@@ -419,3 +419,48 @@ func TestPathsRandomGraphsMatchOracle(t *testing.T) {
 		}
 	}
 }
+
+// TestWarm: after Warm the first requests find the derived data built for
+// the current generation (no build of their own), and Warm after a write
+// builds the next one.
+func TestWarm(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := kgtest.NewCountingStore(b.open(t, fixtureFacts()))
+			svc := New(st, kgtest.Logger(t))
+			if err := svc.Warm(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := svc.builds.Load(); n != 1 {
+				t.Fatalf("%d builds after Warm, want 1", n)
+			}
+			if _, err := svc.TopConnected(ctx, 3); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Search(ctx, "交大", nil, 5); err != nil {
+				t.Fatal(err)
+			}
+			if n := svc.builds.Load(); n != 1 {
+				t.Fatalf("%d builds after Warm and two requests, want 1", n)
+			}
+			if _, err := st.PutFacts(ctx, graph.DocumentFacts{
+				Document: graph.Document{ID: fixtureDoc},
+				Entities: []graph.Entity{{ID: "lab/warm", Kind: graph.KindLab, Name: "预热实验室", Evidence: evOther}},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.Warm(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := svc.builds.Load(); n != 2 {
+				t.Fatalf("%d builds after a write and Warm, want 2", n)
+			}
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			if err := svc.Warm(cctx); err == nil {
+				t.Error("Warm with a cancelled ctx returned nil")
+			}
+		})
+	}
+}
