@@ -54,8 +54,8 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 			err = ctx.Err()
 		}
 		if err == nil {
-			// bbolt's appendQuads orders its puts itself: the added quads
-			// need no sort (it only decided their IDs).
+			// On bbolt the order only decides IDs (appendQuads and Cayley's
+			// kv order their puts themselves): no sort.
 			err = s.apply(makeDeltas(del, add, g, hasGen, s.inTx == nil))
 		}
 		if err == nil {
@@ -75,15 +75,17 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 	}
 }
 
-// makeDeltas orders the deltas of a write (the added quads only when
-// sortAdds) and replaces generation g with g+1.
-func makeDeltas(del, add []quad.Quad, g int64, hasGen, sortAdds bool) []cgraph.Delta {
+// makeDeltas lists the deltas of a write (sorted when sorted, so
+// memstore and PostgreSQL writes are deterministic) and replaces generation
+// g with g+1.
+func makeDeltas(del, add []quad.Quad, g int64, hasGen, sorted bool) []cgraph.Delta {
 	deltas := make([]cgraph.Delta, 0, len(del)+len(add)+2)
-	for _, q := range sortQuads(del) {
-		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete})
-	}
-	if sortAdds {
+	if sorted {
+		sortQuads(del)
 		sortQuads(add)
+	}
+	for _, q := range del {
+		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Delete})
 	}
 	for _, q := range add {
 		deltas = append(deltas, cgraph.Delta{Quad: q, Action: cgraph.Add})
