@@ -36,7 +36,7 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 			}
 		}
 	}
-	mats, err := s.materialise(ctx, all, nil)
+	mats, err := s.materialise(ctx, pi, all, nil)
 	if err != nil {
 		return nil, fmt.Errorf("query: partners: %w", err)
 	}

@@ -68,7 +68,7 @@ func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partner
 	for i := range selfs {
 		selfs[i] = id
 	}
-	out, err := s.materialise(ctx, ps, selfs)
+	out, err := s.materialise(ctx, pi, ps, selfs)
 	if err != nil {
 		return nil, fmt.Errorf("query: partners of %q: %w", id, err)
 	}
@@ -140,7 +140,7 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 	if len(items) > 0 {
 		page.EndCursor = encodeCursor(items[len(items)-1])
 	}
-	if page.Items, err = s.materialise(ctx, items, nil); err != nil {
+	if page.Items, err = s.materialise(ctx, pi, items, nil); err != nil {
 		return PartnershipPage{}, fmt.Errorf("query: partnerships: %w", err)
 	}
 	return page, nil
@@ -148,15 +148,18 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 
 // materialise turns pairs into Partnerships with one batched relation read.
 // If selfs is given, selfs[i] is made A of ps[i]; else A < B.
-func (s *Service) materialise(ctx context.Context, ps []*pair, selfs []string) ([]Partnership, error) {
+func (s *Service) materialise(ctx context.Context, pi *pairIndex, ps []*pair, selfs []string) ([]Partnership, error) {
 	out := make([]Partnership, 0, len(ps))
 	if len(ps) == 0 {
 		return out, nil
 	}
+	vias := make([][]string, len(ps))
+	ctxRels := make([][][]string, len(ps))
 	var ids []string
-	for _, p := range ps {
+	for i, p := range ps {
+		vias[i], ctxRels[i] = pi.via(p)
 		ids = append(ids, p.explicit...)
-		for _, rs := range p.ctxRels {
+		for _, rs := range ctxRels[i] {
 			ids = append(ids, rs...)
 		}
 	}
@@ -177,7 +180,7 @@ func (s *Service) materialise(ctx context.Context, ps []*pair, selfs []string) (
 		if selfs != nil && selfs[i] == b {
 			a, b = b, a
 		}
-		pt := Partnership{A: a, B: b, Via: slices.Clone(p.via), Strength: p.strength()}
+		pt := Partnership{A: a, B: b, Via: vias[i], Strength: p.strength()}
 		var stored []*graph.Relation
 		for _, id := range p.explicit {
 			if r := byID[id]; r != nil {
@@ -185,9 +188,9 @@ func (s *Service) materialise(ctx context.Context, ps []*pair, selfs []string) (
 			}
 		}
 		var derived []*graph.Relation
-		for i, c := range p.via {
+		for j, c := range vias[i] {
 			var from []*graph.Relation
-			for _, id := range p.ctxRels[i] {
+			for _, id := range ctxRels[i][j] {
 				if r := byID[id]; r != nil {
 					from = append(from, r)
 				}

@@ -47,6 +47,35 @@ type snapshot struct {
 type pairIndex struct {
 	pairs   []*pair            // every partnership, in global order (see pairCmp)
 	pairsOf map[string][]*pair // entity ID → its partnerships, by strength desc then partner ID
+
+	// contexts: context entity → subject → IDs of its joint relations to
+	// it (jointBuilder.contexts); ctxOf: entity → the contexts with at
+	// least two subjects it is one of, sorted.
+	contexts map[string]map[string][]string
+	ctxOf    map[string][]string
+}
+
+// via returns the contexts p.a and p.b share, sorted, and for each the
+// stored joint relations of the two to it, sorted by ID.
+func (pi *pairIndex) via(p *pair) (via []string, rels [][]string) {
+	x, y := pi.ctxOf[p.a], pi.ctxOf[p.b]
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch c := cmp.Compare(x[i], y[j]); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			subs := pi.contexts[x[i]]
+			rs := append(slices.Clone(subs[p.a]), subs[p.b]...)
+			slices.Sort(rs)
+			via = append(via, x[i])
+			rels = append(rels, slices.Compact(rs))
+			i++
+			j++
+		}
+	}
+	return via, rels
 }
 
 // partnerIndex returns the snapshot's partnerships, building them on the
@@ -77,16 +106,14 @@ type entry struct {
 	degree int // == snapshot.degree[id], kept here for the search loop
 }
 
-// pair is one partnership between a and b (a < b).
+// pair is one partnership between a and b (a < b). The shared contexts
+// are not kept here (there can be millions of pairs): pairIndex.via
+// derives them when a pair is shown.
 type pair struct {
 	a, b string
-	// via are the shared context entities, sorted; ctxRels[i] are the stored
-	// joint relations of a and b to via[i], sorted by ID.
-	via     []string
-	ctxRels [][]string
 	// explicit are stored symmetric joint relations between a and b, sorted.
 	explicit []string
-	// n is the strength: len(via) + len(explicit), set once built.
+	// n is the strength: shared contexts + len(explicit), set once built.
 	n int
 }
 
@@ -241,7 +268,8 @@ func (b *jointBuilder) add(r *graph.Relation) {
 // index derives every partnership and each entity's list.
 func (b *jointBuilder) index() *pairIndex {
 	began := time.Now()
-	idx := &pairIndex{pairs: b.pairs(), pairsOf: make(map[string][]*pair)}
+	pairs, ctxOf := b.pairs()
+	idx := &pairIndex{pairs: pairs, pairsOf: make(map[string][]*pair), contexts: b.contexts, ctxOf: ctxOf}
 	for _, p := range idx.pairs {
 		idx.pairsOf[p.a] = append(idx.pairsOf[p.a], p)
 		idx.pairsOf[p.b] = append(idx.pairsOf[p.b], p)
@@ -257,26 +285,44 @@ func (b *jointBuilder) index() *pairIndex {
 	return idx
 }
 
-func (b *jointBuilder) pairs() []*pair {
-	m := make(map[[2]string]*pair)
-	get := func(x, y string) *pair {
-		k := [2]string{x, y}
-		p := m[k]
-		if p == nil {
-			p = &pair{a: x, b: y}
-			m[k] = p
+// pairs derives every partnership, in global order, and for each entity
+// the contexts (with at least two subjects) it has joint relations to.
+func (b *jointBuilder) pairs() ([]*pair, map[string][]string) {
+	// Pairs live in one slab, found by the two entities' numbers: at 1e6
+	// quads there are millions, and string-keyed maps and one allocation
+	// per pair made this build take tens of seconds.
+	num := make(map[string]uint32)
+	number := func(id string) uint32 {
+		n, ok := num[id]
+		if !ok {
+			n = uint32(len(num))
+			num[id] = n
 		}
-		return p
+		return n
+	}
+	at := make(map[uint64]int)
+	var slab []pair
+	get := func(x, y string, nx, ny uint32) *pair {
+		k := uint64(nx)<<32 | uint64(ny)
+		i, ok := at[k]
+		if !ok {
+			i = len(slab)
+			slab = append(slab, pair{a: x, b: y})
+			at[k] = i
+		}
+		return &slab[i] // valid until the next append
 	}
 	for k, ids := range b.explicit {
-		p := get(k[0], k[1])
+		p := get(k[0], k[1], number(k[0]), number(k[1]))
 		p.explicit = append(p.explicit, ids...)
 	}
 	ctxs := make([]string, 0, len(b.contexts))
 	for c := range b.contexts {
 		ctxs = append(ctxs, c)
 	}
-	slices.Sort(ctxs) // so that via comes out sorted
+	slices.Sort(ctxs) // so that ctxOf comes out sorted
+	ctxOf := make(map[string][]string)
+	var nums []uint32
 	for _, c := range ctxs {
 		subs := b.contexts[c]
 		if len(subs) < 2 {
@@ -285,25 +331,27 @@ func (b *jointBuilder) pairs() []*pair {
 		ids := make([]string, 0, len(subs))
 		for sub := range subs {
 			ids = append(ids, sub)
+			ctxOf[sub] = append(ctxOf[sub], c)
 		}
 		slices.Sort(ids)
+		nums = nums[:0]
+		for _, id := range ids {
+			nums = append(nums, number(id))
+		}
 		for i, x := range ids {
-			for _, y := range ids[i+1:] {
-				p := get(x, y)
-				rels := append(slices.Clone(subs[x]), subs[y]...)
-				slices.Sort(rels)
-				p.via = append(p.via, c)
-				p.ctxRels = append(p.ctxRels, slices.Compact(rels))
+			for j := i + 1; j < len(ids); j++ {
+				get(x, ids[j], nums[i], nums[j]).n++
 			}
 		}
 	}
-	out := make([]*pair, 0, len(m))
-	for _, p := range m {
+	out := make([]*pair, len(slab))
+	for i := range slab {
+		p := &slab[i]
 		slices.Sort(p.explicit)
 		p.explicit = slices.Compact(p.explicit)
-		p.n = len(p.via) + len(p.explicit)
-		out = append(out, p)
+		p.n += len(p.explicit)
+		out[i] = p
 	}
 	slices.SortFunc(out, pairCmp)
-	return out
+	return out, ctxOf
 }
