@@ -470,3 +470,57 @@ func TestAppendQuadsExisting(t *testing.T) {
 		t.Errorf("store after failed adds: %+v", c)
 	}
 }
+
+// TestBboltWriteCostIndependentOfHistory checks structurally that a write
+// does not get dearer with the number of writes before it: every write
+// replaces the generation quad, and Cayley's kv keeps dead quad IDs in
+// index entries, so without pruning the generation's entries (read by
+// every write) grow by one ID per write.
+func TestBboltWriteCostIndependentOfHistory(t *testing.T) {
+	ctx := t.Context()
+	s := openT(t, Config{Backend: BackendBbolt, Path: filepath.Join(t.TempDir(), "kg.db")})
+	f := synth.MustGenerate(synth.Config{Quads: 300, Seed: 3})
+	if _, err := s.ReplaceDocument(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	e := f.Entities[0]
+	writes := 0
+	write := func() kvCounter {
+		t.Helper()
+		e.Aliases = []string{fmt.Sprintf("别名%d", writes)}
+		writes++
+		c := &kvCounter{}
+		s.skv.counter = c
+		_, err := s.PutFacts(ctx, graph.DocumentFacts{Document: graph.Document{ID: f.Document.ID}, Entities: []graph.Entity{e}})
+		s.skv.counter = nil
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *c
+	}
+	var early, late kvCounter
+	for writes < 600 {
+		c := write()
+		switch writes {
+		case 20:
+			early = c
+		case 600:
+			late = c
+		}
+	}
+	t.Logf("write 20: %+v; write 600: %+v", early, late)
+	for _, m := range []struct {
+		what   string
+		va, vb int
+	}{
+		{"keys read", early.gets, late.gets},
+		{"bytes read", early.readBytes, late.readBytes},
+		{"bytes written", early.putBytes, late.putBytes},
+	} {
+		// Pruning happens at doublings of an entry from 256 bytes: allow
+		// one pruning's worth.
+		if m.vb > 2*m.va+512 {
+			t.Errorf("%s grows with the number of writes: %d at write 20, %d at write 600", m.what, m.va, m.vb)
+		}
+	}
+}

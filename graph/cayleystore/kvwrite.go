@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -278,8 +279,18 @@ func appendQuads(ctx context.Context, tx hkv.Tx, indexes []kv.QuadIndex, qs []qu
 			return fmt.Errorf("append quads: index %v: %w", ind.Dirs, err)
 		}
 		for i, k := range keys {
-			v := make([]byte, len(cur[i]), len(cur[i])+binary.MaxVarintLen64*len(lists[i]))
-			copy(v, cur[i])
+			old := cur[i]
+			grown := len(old)
+			for _, id := range lists[i] {
+				grown += uvarintLen(id)
+			}
+			if pruneDue(len(old), grown) {
+				if old, err = liveIDs(ctx, tx, old); err != nil {
+					return fmt.Errorf("append quads: index %v: %w", ind.Dirs, err)
+				}
+			}
+			v := make([]byte, len(old), len(old)+binary.MaxVarintLen64*len(lists[i]))
+			copy(v, old)
 			for _, id := range lists[i] {
 				v = binary.AppendUvarint(v, id)
 			}
@@ -406,4 +417,60 @@ func putMetaInt(ctx context.Context, tx hkv.Tx, key hkv.Key, n int64) error {
 	b := make([]byte, 8)
 	binary.LittleEndian.PutUint64(b, uint64(n))
 	return tx.Put(ctx, key, b)
+}
+
+// pruneMinBytes is the size from which an index entry that appendQuads
+// grows is pruned of dead quad IDs.
+const pruneMinBytes = 256
+
+// pruneDue reports whether an index entry growing from n0 to n1 bytes
+// should be pruned: when it crosses a power of two from pruneMinBytes up.
+// Cayley's kv never removes the IDs of deleted quads from index entries,
+// so an entry rewritten by every write (the generation quad's) would grow
+// with the number of writes, and so would every read through it. Pruning
+// at doublings reads each listed ID's log entry O(1) times amortised,
+// whatever the share of dead IDs.
+func pruneDue(n0, n1 int) bool {
+	return n1 >= pruneMinBytes && bits.Len(uint(n0)) != bits.Len(uint(n1))
+}
+
+// liveIDs returns the index entry list with the IDs of deleted (or
+// missing) quads left out.
+func liveIDs(ctx context.Context, tx hkv.Tx, list []byte) ([]byte, error) {
+	var ids []uint64
+	for b := list; len(b) > 0; {
+		id, n := binary.Uvarint(b)
+		if n <= 0 {
+			return nil, errors.New("bad index entry")
+		}
+		b = b[n:]
+		ids = append(ids, id)
+	}
+	keys := make([]hkv.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = logKey(id)
+	}
+	prims, err := tx.GetBatch(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(list))
+	var p cproto.Primitive
+	for i, b := range prims {
+		if b == nil {
+			continue
+		}
+		p.Reset()
+		if err := proto.Unmarshal(b, &p); err != nil {
+			return nil, fmt.Errorf("log entry %d: %w", ids[i], err)
+		}
+		if !p.Deleted {
+			out = binary.AppendUvarint(out, ids[i])
+		}
+	}
+	return out, nil
+}
+
+func uvarintLen(x uint64) int {
+	return (bits.Len64(x|1) + 6) / 7
 }
