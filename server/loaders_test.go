@@ -237,3 +237,38 @@ func TestBatchesDoNotWaitForLoaders(t *testing.T) {
 		})
 	}
 }
+
+// unreadableStore fails every Generation call.
+type unreadableStore struct{ graph.Store }
+
+func (unreadableStore) Generation(context.Context) (int64, error) {
+	return 0, fmt.Errorf("dial db: %w", graph.ErrUnavailable)
+}
+
+// TestAppWarm: Warm builds the query data from the store, and reports a
+// store that cannot be read.
+func TestAppWarm(t *testing.T) {
+	tests := []struct {
+		name    string
+		store   graph.Store
+		wantErr error
+	}{
+		{"readable store", fixtureStore(t), nil},
+		{"unreadable store", unreadableStore{fixtureStore(t)}, graph.ErrUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			app, err := server.New(tc.store, server.Config{}, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = app.Warm(t.Context())
+			if tc.wantErr == nil && err != nil {
+				t.Fatalf("Warm: %v", err)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Fatalf("Warm: %v, want %v", err, tc.wantErr)
+			}
+		})
+	}
+}

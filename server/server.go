@@ -28,8 +28,25 @@ import (
 	"github.com/minhang-kg/kg/resolvers"
 )
 
+// App is the whole HTTP surface over the store (an http.Handler), with the
+// work a process may run beside it.
+type App struct {
+	http.Handler
+	query *query.Service
+}
+
+// Warm builds the derived data the analysis queries need (search keys,
+// degrees, statistics) for the store's current graph, so that the first
+// request after start does not wait for it. kg serve calls it in the
+// background once the store is ready. It returns when the data is built
+// or ctx ends; an error means the store could not be read, and the first
+// request will try again.
+func (a *App) Warm(ctx context.Context) error {
+	return a.query.Warm(ctx)
+}
+
 // New returns the whole HTTP surface over the store.
-func New(store graph.Store, cfg Config, log *slog.Logger) (http.Handler, error) {
+func New(store graph.Store, cfg Config, log *slog.Logger) (*App, error) {
 	if store == nil {
 		return nil, errors.New("server: nil store")
 	}
@@ -41,7 +58,8 @@ func New(store graph.Store, cfg Config, log *slog.Logger) (http.Handler, error) 
 	st := instrumentedStore{Store: store, errs: m.storeErrors}
 	log = slog.New(requestIDHandler{log.Handler()})
 
-	res := resolvers.New(st, query.New(st, log), log.With("component", "resolvers"), resolvers.Options{LoaderWait: cfg.LoaderWait})
+	qs := query.New(st, log)
+	res := resolvers.New(st, qs, log.With("component", "resolvers"), resolvers.Options{LoaderWait: cfg.LoaderWait})
 	log = log.With("component", "server")
 	gql := newGraphQL(res.Schema(), cfg, m, newResponseCache(st, cfg.ResponseCacheBytes, m), log)
 
@@ -79,7 +97,7 @@ func New(store graph.Store, cfg Config, log *slog.Logger) (http.Handler, error) 
 		}
 		return pattern
 	}
-	return observe(mux, name, m, log, cfg.TrustProxyHeaders), nil
+	return &App{Handler: observe(mux, name, m, log, cfg.TrustProxyHeaders), query: qs}, nil
 }
 
 // mountWeb mounts the explorer and playground (package web) and returns the

@@ -151,6 +151,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	ready.seeded.Store(true)
 	log.InfoContext(ctx, "ready", "addr", ln.Addr().String())
+	go warm(ctx, app, log)
 
 	select {
 	case <-ctx.Done():
@@ -218,4 +219,19 @@ func (r *readiness) gate(next http.Handler) http.Handler {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, `{"status":"unavailable","reason":"seeding the store"}`)
 	})
+}
+
+// warm builds the analysis queries' derived data in the background once
+// the store is ready, so the first stats or search does not wait for it
+// (at 1e6 quads about a second of CPU). A failure is only logged: the
+// first request that needs the data builds it again.
+func warm(ctx context.Context, app *server.App, log *slog.Logger) {
+	start := time.Now()
+	if err := app.Warm(ctx); err != nil {
+		if ctx.Err() == nil {
+			log.WarnContext(ctx, "warming the query data failed; the first request will build it", "err", err)
+		}
+		return
+	}
+	log.InfoContext(ctx, "query data warmed", "took", time.Since(start).Round(time.Millisecond))
 }

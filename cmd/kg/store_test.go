@@ -88,6 +88,7 @@ func TestServeAndLockedStore(t *testing.T) {
 	srv := start(t, "", "serve", "--addr", "127.0.0.1:0", "--path", db, "--data", testdata(t, "valid"), "--log-format", "json")
 	addr, _ := srv.waitLog(t, "listening", 30*time.Second)["addr"].(string)
 	srv.waitLog(t, "ready", 30*time.Second)
+	srv.waitLog(t, "query data warmed", 30*time.Second)
 	if addr == "" {
 		t.Fatal("no address logged")
 	}
