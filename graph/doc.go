@@ -65,8 +65,13 @@
 // Hence the quads of document D are exactly: the quads labelled <id/D>, and
 // the relation quads labelled with a statement node that has
 // "schema:statedIn <id/D>". ReplaceDocument reads that set, diffs it with the
-// encoding of the new facts and applies the difference in one Cayley
-// ApplyDeltas call (one transaction on bbolt and PostgreSQL).
+// encoding of the new facts and applies the difference atomically: on
+// memory and PostgreSQL in one Cayley ApplyDeltas call (one transaction on
+// PostgreSQL); on bbolt in one bbolt transaction, the deletions through
+// Cayley's ApplyDeltas and the additions written by graph/cayleystore
+// straight into Cayley's kv layout (kvwrite.go, tested to leave exactly
+// what ApplyDeltas leaves), which is 1.5x faster and keeps a small write
+// proportional to the write, not to the store.
 //
 // Two store-internal graphs live beside the facts:
 //
