@@ -176,3 +176,49 @@ const (
 	Out            // entity is the subject
 	In             // entity is the object
 )
+
+// Optional fields as the GraphQL API serves them: an empty string is null.
+// They are methods (not resolvers) so the executor runs them inline.
+
+// orNil is s, or nil when s is empty.
+func orNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// NameEnOrNil is NameEn, or nil when it is empty.
+func (e *Entity) NameEnOrNil() *string { return orNil(e.NameEn) }
+
+// DescriptionOrNil is Description, or nil when it is empty.
+func (e *Entity) DescriptionOrNil() *string { return orNil(e.Description) }
+
+// DescriptionEnOrNil is DescriptionEn, or nil when it is empty.
+func (e *Entity) DescriptionEnOrNil() *string { return orNil(e.DescriptionEn) }
+
+// UnitOrNil is Unit, or nil when it is empty.
+func (a Attribute) UnitOrNil() *string { return orNil(a.Unit) }
+
+// TypeOrText is Type, with empty read as AttrText.
+func (a Attribute) TypeOrText() AttrType {
+	if a.Type == "" {
+		return AttrText
+	}
+	return a.Type
+}
+
+// SectionOrNil is Section, or nil when it is empty.
+func (ev Evidence) SectionOrNil() *string { return orNil(ev.Section) }
+
+// URLOrNil is URL, or nil when it is empty.
+func (ev Evidence) URLOrNil() *string { return orNil(ev.URL) }
+
+// NoteOrNil is Note, or nil when it is empty.
+func (ev Evidence) NoteOrNil() *string { return orNil(ev.Note) }
+
+// TitleEnOrNil is TitleEn, or nil when it is empty.
+func (d *Document) TitleEnOrNil() *string { return orNil(d.TitleEn) }
+
+// DigestOrNil is Digest, or nil when it is empty.
+func (d *Document) DigestOrNil() *string { return orNil(d.Digest) }
