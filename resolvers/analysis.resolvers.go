@@ -14,14 +14,6 @@ import (
 	"github.com/minhang-kg/kg/resolvers/model"
 )
 
-func (r *documentResolver) TitleEn(ctx context.Context, obj *graph.Document) (*string, error) {
-	return optional(obj.TitleEn), nil
-}
-
-func (r *documentResolver) Digest(ctx context.Context, obj *graph.Document) (*string, error) {
-	return optional(obj.Digest), nil
-}
-
 func (r *documentResolver) Text(ctx context.Context, obj *graph.Document) (string, error) {
 	if obj.Text != "" {
 		return obj.Text, nil

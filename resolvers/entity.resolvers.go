@@ -14,29 +14,6 @@ import (
 	"github.com/minhang-kg/kg/resolvers/model"
 )
 
-func (r *attributeResolver) Unit(ctx context.Context, obj *graph.Attribute) (*string, error) {
-	return optional(obj.Unit), nil
-}
-
-func (r *attributeResolver) Type(ctx context.Context, obj *graph.Attribute) (graph.AttrType, error) {
-	if obj.Type == "" {
-		return graph.AttrText, nil
-	}
-	return obj.Type, nil
-}
-
-func (r *entityResolver) NameEn(ctx context.Context, obj *graph.Entity) (*string, error) {
-	return optional(obj.NameEn), nil
-}
-
-func (r *entityResolver) Description(ctx context.Context, obj *graph.Entity) (*string, error) {
-	return optional(obj.Description), nil
-}
-
-func (r *entityResolver) DescriptionEn(ctx context.Context, obj *graph.Entity) (*string, error) {
-	return optional(obj.DescriptionEn), nil
-}
-
 func (r *entityResolver) Relations(ctx context.Context, objs []*graph.Entity, direction *model.Direction, predicates []string, first *int, after *string) ([]*model.RelationConnection, error) {
 	n, err := pageSize("first", first, 20)
 	if err != nil {
@@ -97,18 +74,6 @@ func (r *entityResolver) Degree(ctx context.Context, objs []*graph.Entity) ([]in
 	return batchLoad(ctx, r.loaders(ctx).degrees, r.fetchDegrees, ids)
 }
 
-func (r *evidenceResolver) Section(ctx context.Context, obj *graph.Evidence) (*string, error) {
-	return optional(obj.Section), nil
-}
-
-func (r *evidenceResolver) URL(ctx context.Context, obj *graph.Evidence) (*string, error) {
-	return optional(obj.URL), nil
-}
-
-func (r *evidenceResolver) Note(ctx context.Context, obj *graph.Evidence) (*string, error) {
-	return optional(obj.Note), nil
-}
-
 func (r *relationResolver) From(ctx context.Context, objs []*model.Relation) ([]*graph.Entity, error) {
 	return batchEndpoints(ctx, r.Resolver, objs,
 		func(rel *model.Relation) string { return rel.Subject },
@@ -121,17 +86,11 @@ func (r *relationResolver) To(ctx context.Context, objs []*model.Relation) ([]*g
 		func(rel *model.Relation) string { return "object of " + rel.ID })
 }
 
-func (r *Resolver) Attribute() generated.AttributeResolver { return &attributeResolver{r} }
-
 func (r *Resolver) Entity() generated.EntityResolver { return &entityResolver{r} }
-
-func (r *Resolver) Evidence() generated.EvidenceResolver { return &evidenceResolver{r} }
 
 func (r *Resolver) Relation() generated.RelationResolver { return &relationResolver{r} }
 
 type (
-	attributeResolver struct{ *Resolver }
-	entityResolver    struct{ *Resolver }
-	evidenceResolver  struct{ *Resolver }
-	relationResolver  struct{ *Resolver }
+	entityResolver   struct{ *Resolver }
+	relationResolver struct{ *Resolver }
 )

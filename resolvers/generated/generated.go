@@ -30,10 +30,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Attribute() AttributeResolver
 	Document() DocumentResolver
 	Entity() EntityResolver
-	Evidence() EvidenceResolver
 	Indicator() IndicatorResolver
 	Mutation() MutationResolver
 	Partnership() PartnershipResolver
@@ -49,10 +47,10 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Attribute struct {
-		Key   func(childComplexity int) int
-		Type  func(childComplexity int) int
-		Unit  func(childComplexity int) int
-		Value func(childComplexity int) int
+		Key        func(childComplexity int) int
+		TypeOrText func(childComplexity int) int
+		UnitOrNil  func(childComplexity int) int
+		Value      func(childComplexity int) int
 	}
 
 	AuditEntry struct {
@@ -65,27 +63,27 @@ type ComplexityRoot struct {
 	}
 
 	Document struct {
-		Digest  func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Text    func(childComplexity int) int
-		Title   func(childComplexity int) int
-		TitleEn func(childComplexity int) int
+		DigestOrNil  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Text         func(childComplexity int) int
+		Title        func(childComplexity int) int
+		TitleEnOrNil func(childComplexity int) int
 	}
 
 	Entity struct {
-		Aliases       func(childComplexity int) int
-		Attributes    func(childComplexity int) int
-		Degree        func(childComplexity int) int
-		Description   func(childComplexity int) int
-		DescriptionEn func(childComplexity int) int
-		Documents     func(childComplexity int) int
-		Evidence      func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Kind          func(childComplexity int) int
-		Name          func(childComplexity int) int
-		NameEn        func(childComplexity int) int
-		Partners      func(childComplexity int, first *int) int
-		Relations     func(childComplexity int, direction *model.Direction, predicates []string, first *int, after *string) int
+		Aliases            func(childComplexity int) int
+		Attributes         func(childComplexity int) int
+		Degree             func(childComplexity int) int
+		DescriptionEnOrNil func(childComplexity int) int
+		DescriptionOrNil   func(childComplexity int) int
+		Documents          func(childComplexity int) int
+		Evidence           func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Name               func(childComplexity int) int
+		NameEnOrNil        func(childComplexity int) int
+		Partners           func(childComplexity int, first *int) int
+		Relations          func(childComplexity int, direction *model.Direction, predicates []string, first *int, after *string) int
 	}
 
 	EntityConnection struct {
@@ -101,13 +99,13 @@ type ComplexityRoot struct {
 	}
 
 	Evidence struct {
-		Document func(childComplexity int) int
-		End      func(childComplexity int) int
-		Note     func(childComplexity int) int
-		Quote    func(childComplexity int) int
-		Section  func(childComplexity int) int
-		Start    func(childComplexity int) int
-		URL      func(childComplexity int) int
+		Document     func(childComplexity int) int
+		End          func(childComplexity int) int
+		NoteOrNil    func(childComplexity int) int
+		Quote        func(childComplexity int) int
+		SectionOrNil func(childComplexity int) int
+		Start        func(childComplexity int) int
+		URLOrNil     func(childComplexity int) int
 	}
 
 	Indicator struct {
@@ -278,31 +276,14 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type AttributeResolver interface {
-	Unit(ctx context.Context, obj *graph.Attribute) (*string, error)
-	Type(ctx context.Context, obj *graph.Attribute) (graph.AttrType, error)
-}
 type DocumentResolver interface {
-	TitleEn(ctx context.Context, obj *graph.Document) (*string, error)
-	Digest(ctx context.Context, obj *graph.Document) (*string, error)
 	Text(ctx context.Context, obj *graph.Document) (string, error)
 }
 type EntityResolver interface {
-	NameEn(ctx context.Context, obj *graph.Entity) (*string, error)
-
-	Description(ctx context.Context, obj *graph.Entity) (*string, error)
-	DescriptionEn(ctx context.Context, obj *graph.Entity) (*string, error)
-
 	Relations(ctx context.Context, objs []*graph.Entity, direction *model.Direction, predicates []string, first *int, after *string) ([]*model.RelationConnection, error)
 	Partners(ctx context.Context, objs []*graph.Entity, first *int) ([][]*model.Partnership, error)
 
 	Degree(ctx context.Context, objs []*graph.Entity) ([]int, error)
-}
-type EvidenceResolver interface {
-	Section(ctx context.Context, obj *graph.Evidence) (*string, error)
-
-	URL(ctx context.Context, obj *graph.Evidence) (*string, error)
-	Note(ctx context.Context, obj *graph.Evidence) (*string, error)
 }
 type IndicatorResolver interface {
 	ID(ctx context.Context, obj *model.Indicator) (string, error)
@@ -377,17 +358,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Attribute.Key(childComplexity), true
 	case "Attribute.type":
-		if e.ComplexityRoot.Attribute.Type == nil {
+		if e.ComplexityRoot.Attribute.TypeOrText == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Attribute.Type(childComplexity), true
+		return e.ComplexityRoot.Attribute.TypeOrText(childComplexity), true
 	case "Attribute.unit":
-		if e.ComplexityRoot.Attribute.Unit == nil {
+		if e.ComplexityRoot.Attribute.UnitOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Attribute.Unit(childComplexity), true
+		return e.ComplexityRoot.Attribute.UnitOrNil(childComplexity), true
 	case "Attribute.value":
 		if e.ComplexityRoot.Attribute.Value == nil {
 			break
@@ -433,11 +414,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.AuditEntry.Target(childComplexity), true
 
 	case "Document.digest":
-		if e.ComplexityRoot.Document.Digest == nil {
+		if e.ComplexityRoot.Document.DigestOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Document.Digest(childComplexity), true
+		return e.ComplexityRoot.Document.DigestOrNil(childComplexity), true
 	case "Document.id":
 		if e.ComplexityRoot.Document.ID == nil {
 			break
@@ -457,11 +438,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Document.Title(childComplexity), true
 	case "Document.titleEn":
-		if e.ComplexityRoot.Document.TitleEn == nil {
+		if e.ComplexityRoot.Document.TitleEnOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Document.TitleEn(childComplexity), true
+		return e.ComplexityRoot.Document.TitleEnOrNil(childComplexity), true
 
 	case "Entity.aliases":
 		if e.ComplexityRoot.Entity.Aliases == nil {
@@ -481,18 +462,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Degree(childComplexity), true
-	case "Entity.description":
-		if e.ComplexityRoot.Entity.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Entity.Description(childComplexity), true
 	case "Entity.descriptionEn":
-		if e.ComplexityRoot.Entity.DescriptionEn == nil {
+		if e.ComplexityRoot.Entity.DescriptionEnOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.DescriptionEn(childComplexity), true
+		return e.ComplexityRoot.Entity.DescriptionEnOrNil(childComplexity), true
+	case "Entity.description":
+		if e.ComplexityRoot.Entity.DescriptionOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.DescriptionOrNil(childComplexity), true
 	case "Entity.documents":
 		if e.ComplexityRoot.Entity.Documents == nil {
 			break
@@ -524,11 +505,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Name(childComplexity), true
 	case "Entity.nameEn":
-		if e.ComplexityRoot.Entity.NameEn == nil {
+		if e.ComplexityRoot.Entity.NameEnOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.NameEn(childComplexity), true
+		return e.ComplexityRoot.Entity.NameEnOrNil(childComplexity), true
 	case "Entity.partners":
 		if e.ComplexityRoot.Entity.Partners == nil {
 			break
@@ -603,11 +584,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.End(childComplexity), true
 	case "Evidence.note":
-		if e.ComplexityRoot.Evidence.Note == nil {
+		if e.ComplexityRoot.Evidence.NoteOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Note(childComplexity), true
+		return e.ComplexityRoot.Evidence.NoteOrNil(childComplexity), true
 	case "Evidence.quote":
 		if e.ComplexityRoot.Evidence.Quote == nil {
 			break
@@ -615,11 +596,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Quote(childComplexity), true
 	case "Evidence.section":
-		if e.ComplexityRoot.Evidence.Section == nil {
+		if e.ComplexityRoot.Evidence.SectionOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Section(childComplexity), true
+		return e.ComplexityRoot.Evidence.SectionOrNil(childComplexity), true
 	case "Evidence.start":
 		if e.ComplexityRoot.Evidence.Start == nil {
 			break
@@ -627,11 +608,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Start(childComplexity), true
 	case "Evidence.url":
-		if e.ComplexityRoot.Evidence.URL == nil {
+		if e.ComplexityRoot.Evidence.URLOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.URL(childComplexity), true
+		return e.ComplexityRoot.Evidence.URLOrNil(childComplexity), true
 
 	case "Indicator.change":
 		if e.ComplexityRoot.Indicator.Change == nil {
@@ -2956,7 +2937,7 @@ func (ec *executionContext) _Attribute_unit(ctx context.Context, field graphql.C
 			return ec.fieldContext_Attribute_unit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Attribute().Unit(ctx, obj)
+			return obj.UnitOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2967,7 +2948,7 @@ func (ec *executionContext) _Attribute_unit(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Attribute_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attribute", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Attribute", field, true, false, "String")
 }
 
 func (ec *executionContext) _Attribute_type(ctx context.Context, field graphql.CollectedField, obj *graph.Attribute) (ret graphql.Marshaler) {
@@ -2979,7 +2960,7 @@ func (ec *executionContext) _Attribute_type(ctx context.Context, field graphql.C
 			return ec.fieldContext_Attribute_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Attribute().Type(ctx, obj)
+			return obj.TypeOrText(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v graph.AttrType) graphql.Marshaler {
@@ -2990,7 +2971,7 @@ func (ec *executionContext) _Attribute_type(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Attribute_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attribute", field, true, true, "AttributeType")
+	return graphql.NewScalarFieldContext("Attribute", field, true, false, "AttributeType")
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *graph.AuditEntry) (ret graphql.Marshaler) {
@@ -3186,7 +3167,7 @@ func (ec *executionContext) _Document_titleEn(ctx context.Context, field graphql
 			return ec.fieldContext_Document_titleEn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().TitleEn(ctx, obj)
+			return obj.TitleEnOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3197,7 +3178,7 @@ func (ec *executionContext) _Document_titleEn(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Document_titleEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Document", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Document", field, true, false, "String")
 }
 
 func (ec *executionContext) _Document_digest(ctx context.Context, field graphql.CollectedField, obj *graph.Document) (ret graphql.Marshaler) {
@@ -3209,7 +3190,7 @@ func (ec *executionContext) _Document_digest(ctx context.Context, field graphql.
 			return ec.fieldContext_Document_digest(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Digest(ctx, obj)
+			return obj.DigestOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3220,7 +3201,7 @@ func (ec *executionContext) _Document_digest(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Document_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Document", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Document", field, true, false, "String")
 }
 
 func (ec *executionContext) _Document_text(ctx context.Context, field graphql.CollectedField, obj *graph.Document) (ret graphql.Marshaler) {
@@ -3324,7 +3305,7 @@ func (ec *executionContext) _Entity_nameEn(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Entity_nameEn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().NameEn(ctx, obj)
+			return obj.NameEnOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3335,7 +3316,7 @@ func (ec *executionContext) _Entity_nameEn(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Entity_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_aliases(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (ret graphql.Marshaler) {
@@ -3370,7 +3351,7 @@ func (ec *executionContext) _Entity_description(ctx context.Context, field graph
 			return ec.fieldContext_Entity_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Description(ctx, obj)
+			return obj.DescriptionOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3381,7 +3362,7 @@ func (ec *executionContext) _Entity_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Entity_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_descriptionEn(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (ret graphql.Marshaler) {
@@ -3393,7 +3374,7 @@ func (ec *executionContext) _Entity_descriptionEn(ctx context.Context, field gra
 			return ec.fieldContext_Entity_descriptionEn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().DescriptionEn(ctx, obj)
+			return obj.DescriptionEnOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3404,7 +3385,7 @@ func (ec *executionContext) _Entity_descriptionEn(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Entity_descriptionEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_attributes(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (ret graphql.Marshaler) {
@@ -3926,7 +3907,7 @@ func (ec *executionContext) _Evidence_section(ctx context.Context, field graphql
 			return ec.fieldContext_Evidence_section(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Section(ctx, obj)
+			return obj.SectionOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3937,7 +3918,7 @@ func (ec *executionContext) _Evidence_section(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_document(ctx context.Context, field graphql.CollectedField, obj *graph.Evidence) (ret graphql.Marshaler) {
@@ -3972,7 +3953,7 @@ func (ec *executionContext) _Evidence_url(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Evidence_url(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().URL(ctx, obj)
+			return obj.URLOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3983,7 +3964,7 @@ func (ec *executionContext) _Evidence_url(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_note(ctx context.Context, field graphql.CollectedField, obj *graph.Evidence) (ret graphql.Marshaler) {
@@ -3995,7 +3976,7 @@ func (ec *executionContext) _Evidence_note(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Evidence_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Note(ctx, obj)
+			return obj.NoteOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4006,7 +3987,7 @@ func (ec *executionContext) _Evidence_note(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
@@ -8701,25 +8682,23 @@ func (ec *executionContext) _Attribute(ctx context.Context, sel ast.SelectionSet
 		case "key":
 			out.Values[i] = ec._Attribute_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "value":
 			out.Values[i] = ec._Attribute_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "unit":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Attribute_unit(ctx, field, obj)
-				})
+			out.Values[i] = ec._Attribute_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "type":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Attribute_type(ctx, field, obj)
-				})
+			out.Values[i] = ec._Attribute_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8817,17 +8796,15 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "titleEn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Document_titleEn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Document_titleEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "digest":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Document_digest(ctx, field, obj)
-				})
+			out.Values[i] = ec._Document_digest(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "text":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -8878,28 +8855,25 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nameEn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_nameEn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "aliases":
 			out.Values[i] = ec._Entity_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "descriptionEn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_descriptionEn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_descriptionEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "attributes":
 			out.Values[i] = ec._Entity_attributes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9050,41 +9024,38 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 		case "quote":
 			out.Values[i] = ec._Evidence_quote(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "start":
 			out.Values[i] = ec._Evidence_start(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "end":
 			out.Values[i] = ec._Evidence_end(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "section":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_section(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_section(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "document":
 			out.Values[i] = ec._Evidence_document(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "url":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_url(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "note":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_note(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
