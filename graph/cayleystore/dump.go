@@ -25,8 +25,8 @@ var _ graph.Dumper = (*Store)(nil)
 // ScanEntities and ScanRelations.
 //
 // Sources: on bbolt, Cayley's primitive log (the "log" bucket: every node
-// value and every quad, keyed by ID) read with one bbolt cursor, without
-// Cayley's iterators; afterwards the file's pages the scan paged in are
+// value and every quad, keyed by ID) read with bbolt cursors (two halves
+// side by side, see dumpBolt), without Cayley's iterators; afterwards the file's pages the scan paged in are
 // dropped from the process's resident set (see releaseMapped); on
 // PostgreSQL, one query for all quads and batched queries naming their
 // nodes, in one REPEATABLE READ transaction (sqlFetcher.allQuads); on
@@ -45,7 +45,10 @@ func (s *Store) Dump(ctx context.Context) (*graph.Dump, error) {
 	if s.bolt != nil {
 		err = dumpBolt(ctx, s.bolt, acc)
 		if err == nil {
-			err = releaseMapped(s.bolt)
+			// Only an optimisation: a failure is logged, not returned.
+			if rerr := releaseMapped(s.bolt); rerr != nil {
+				s.log.WarnContext(ctx, "dump: cannot release the file's mapped pages", "err", rerr)
+			}
 		}
 	} else {
 		var qs []quad.Quad
