@@ -4,10 +4,12 @@
 // of record. An index.Store loads the whole graph once into compact
 // in-memory structures — entities by ID, relations by ID, per-entity
 // adjacency sorted by relation ID, a name table — and answers every read
-// from them without touching the backing store. Writes go to the backing
-// store first and, once it has committed them, the index reads the touched
-// entities and relations back and applies them, so the index never shows a
-// write the backing store did not accept.
+// from them without touching the backing store. It loads through
+// graph.Dumper (one pass over the stored quads) when the backing store
+// has it, else through ScanEntities, ScanRelations and Documents. Writes
+// go to the backing store first and, once it has committed them, the
+// index reads the touched entities and relations back and applies them,
+// so the index never shows a write the backing store did not accept.
 //
 // Writes made by other processes sharing the backing store (replicas on one
 // PostgreSQL database) are picked up through the backing store's
