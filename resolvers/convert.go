@@ -29,9 +29,10 @@ func predicateOf(rel *graph.Relation) *graph.Predicate {
 	return &graph.Predicate{ID: rel.Predicate, Label: rel.Predicate, LabelEn: rel.Predicate}
 }
 
-// relationPage returns n relations from rels[start:] as a connection.
-func relationPage(rels []*graph.Relation, start, n int) *model.RelationConnection {
-	end := min(start+n, len(rels))
+// relationPage returns the page of n relations after the relation ID after
+// as a connection; rels are ordered by ID.
+func relationPage(rels []*graph.Relation, after string, n int) *model.RelationConnection {
+	start, end := pageBounds(rels, after, n)
 	c := &model.RelationConnection{
 		Edges:      make([]*model.RelationEdge, 0, end-start),
 		Nodes:      model.Relations(rels[start:end]),

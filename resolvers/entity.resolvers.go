@@ -7,7 +7,6 @@ package resolvers
 
 import (
 	"context"
-	"sort"
 
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/resolvers/generated"
@@ -30,7 +29,7 @@ func (r *entityResolver) Relations(ctx context.Context, objs []*graph.Entity, di
 	}
 	keys := make([]relationsKey, len(objs))
 	for i, obj := range objs {
-		keys[i] = newRelationsKey(obj.ID, directionArg(direction), predicates)
+		keys[i] = newRelationsKey(obj.ID, directionArg(direction), predicates, afterID, n)
 	}
 	l := r.loaders(ctx)
 	rels, err := batchLoad(ctx, l.relations, r.fetchRelations, keys)
@@ -39,9 +38,7 @@ func (r *entityResolver) Relations(ctx context.Context, objs []*graph.Entity, di
 	}
 	out := make([]*model.RelationConnection, len(objs))
 	for i, rs := range rels {
-		// Relations come ordered by ID; the page starts after the cursor's ID.
-		start := sort.Search(len(rs), func(i int) bool { return rs[i].ID > afterID })
-		out[i] = relationPage(rs, start, n)
+		out[i] = relationPage(rs, afterID, n)
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -63,11 +64,16 @@ func (l *loaders) remember(ids []string, es []*graph.Entity) {
 }
 
 // relationsKey selects the relations of one entity; Predicates is the sorted
-// predicate list joined by "\x00" (keys must be comparable).
+// predicate list joined by "\x00" (keys must be comparable). After and
+// First are the page the caller serves (After a relation ID, "" for the
+// first page): the value is every relation of the entity, but only the
+// page's endpoints are read ahead (primeEndpoints).
 type relationsKey struct {
 	ID         string
 	Direction  graph.Direction
 	Predicates string
+	After      string
+	First      int
 }
 
 type partnersKey struct {
@@ -102,11 +108,15 @@ func (r *Resolver) fetchRelations(ctx context.Context, keys []relationsKey) (map
 		preds string
 	}
 	groups := map[filterKey][]string{}
+	seen := make(map[relationsKey]bool, len(keys)) // keys without the page
 	for _, k := range keys {
 		fk := filterKey{k.Direction, k.Predicates}
-		groups[fk] = append(groups[fk], k.ID)
+		if e := (relationsKey{ID: k.ID, Direction: k.Direction, Predicates: k.Predicates}); !seen[e] {
+			seen[e] = true
+			groups[fk] = append(groups[fk], k.ID)
+		}
 	}
-	out := make(map[relationsKey][]*graph.Relation, len(keys))
+	byFilter := make(map[filterKey]map[string][]*graph.Relation, len(groups))
 	for fk, ids := range groups {
 		f := graph.RelationFilter{Direction: fk.dir}
 		if fk.preds != "" {
@@ -116,9 +126,11 @@ func (r *Resolver) fetchRelations(ctx context.Context, keys []relationsKey) (map
 		if err != nil {
 			return nil, fmt.Errorf("load relations: %w", err)
 		}
-		for _, id := range ids {
-			out[relationsKey{id, fk.dir, fk.preds}] = m[id] // nil: no relations
-		}
+		byFilter[fk] = m
+	}
+	out := make(map[relationsKey][]*graph.Relation, len(keys))
+	for _, k := range keys {
+		out[k] = byFilter[filterKey{k.Direction, k.Predicates}][k.ID] // nil: no relations
 	}
 	r.primeEndpoints(ctx, out)
 	return out, nil
@@ -128,17 +140,20 @@ func (r *Resolver) fetchRelations(ctx context.Context, keys []relationsKey) (map
 // ahead; beyond it the entity loader batches them as usual.
 const maxPrimedEndpoints = 256
 
-// primeEndpoints reads the endpoints of freshly loaded relations in the same
-// batch and primes the entity loader with them, so that Relation.from/to
-// resolve from the cache instead of waiting another loader window (a wait
-// of at least a timer tick, ~1 ms, per level: BENCHMARKS.md, section 5).
-// It is an optimisation only: on any error, or when there are too many
-// endpoints, the entity loader fetches them when asked.
+// primeEndpoints reads the endpoints of the relations on the pages the keys
+// serve, in the same batch, and primes the entity loader with them, so that
+// Relation.from/to resolve from the cache instead of waiting another loader
+// window (a wait of at least a timer tick, ~1 ms, per level: BENCHMARKS.md,
+// section 5). Only the pages: an entity with hundreds of relations serves 20
+// of them, and reading the other endpoints made the request cost grow with
+// the entity's degree. It is an optimisation only: on any error, or when
+// there are too many endpoints, the entity loader fetches them when asked.
 func (r *Resolver) primeEndpoints(ctx context.Context, rels map[relationsKey][]*graph.Relation) {
 	seen := map[string]bool{}
 	var ids []string
-	for _, rs := range rels {
-		for _, rel := range rs {
+	for k, rs := range rels {
+		start, end := pageBounds(rs, k.After, k.First)
+		for _, rel := range rs[start:end] {
 			for _, id := range [2]string{rel.Subject, rel.Object} {
 				if !seen[id] {
 					seen[id] = true
@@ -189,8 +204,17 @@ func (r *Resolver) fetchPartners(ctx context.Context, keys []partnersKey) (map[p
 	return out, nil
 }
 
-func newRelationsKey(id string, dir graph.Direction, preds []string) relationsKey {
+// newRelationsKey is the key of the relations of id on the page of first
+// relations after the relation ID after.
+func newRelationsKey(id string, dir graph.Direction, preds []string, after string, first int) relationsKey {
 	p := slices.Clone(preds)
 	slices.Sort(p)
-	return relationsKey{ID: id, Direction: dir, Predicates: strings.Join(slices.Compact(p), "\x00")}
+	return relationsKey{ID: id, Direction: dir, Predicates: strings.Join(slices.Compact(p), "\x00"), After: after, First: first}
+}
+
+// pageBounds is the page rels[start:end] of at most n relations after the
+// relation ID after ("": from the first); rels are ordered by ID.
+func pageBounds(rels []*graph.Relation, after string, n int) (start, end int) {
+	start = sort.Search(len(rels), func(i int) bool { return rels[i].ID > after })
+	return start, min(start+n, len(rels))
 }
