@@ -21,22 +21,29 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 	if err != nil {
 		return nil, err
 	}
-	pi, err := snap.partnerIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
+	// Each entity's partnerships, derived once; a pair two of ids share is
+	// materialised once.
+	lists := make(map[string][]*pair, len(ids))
 	var all []*pair
-	seen := make(map[*pair]bool)
+	seen := make(map[[2]string]*pair)
 	for _, id := range ids {
-		ps := pi.pairsOf[id]
-		for _, p := range ps[:min(first, len(ps))] {
-			if !seen[p] {
-				seen[p] = true
-				all = append(all, p)
-			}
+		if _, done := lists[id]; done {
+			continue
 		}
+		ps := snap.joints.partnersOf(id)
+		ps = ps[:min(first, len(ps))]
+		for i, p := range ps {
+			k := [2]string{p.a, p.b}
+			if q := seen[k]; q != nil {
+				ps[i] = q
+				continue
+			}
+			seen[k] = p
+			all = append(all, p)
+		}
+		lists[id] = ps
 	}
-	mats, err := s.materialise(ctx, pi, all, nil)
+	mats, err := s.materialise(ctx, snap.joints, all, nil)
 	if err != nil {
 		return nil, fmt.Errorf("query: partners: %w", err)
 	}
@@ -46,9 +53,9 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 	}
 	out := make(map[string][]Partnership, len(ids))
 	for _, id := range ids {
-		ps := pi.pairsOf[id]
-		list := make([]Partnership, 0, min(first, len(ps)))
-		for _, p := range ps[:min(first, len(ps))] {
+		ps := lists[id]
+		list := make([]Partnership, 0, len(ps))
+		for _, p := range ps {
 			list = append(list, withSelf(byPair[p], id))
 		}
 		out[id] = list

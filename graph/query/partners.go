@@ -56,11 +56,7 @@ func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partner
 	if snap.entities[id] == nil {
 		return nil, fmt.Errorf("query: partners of %q: %w", id, graph.ErrNotFound)
 	}
-	pi, err := snap.partnerIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ps := pi.pairsOf[id]
+	ps := snap.joints.partnersOf(id)
 	if len(ps) > first {
 		ps = ps[:first]
 	}
@@ -68,7 +64,7 @@ func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partner
 	for i := range selfs {
 		selfs[i] = id
 	}
-	out, err := s.materialise(ctx, pi, ps, selfs)
+	out, err := s.materialise(ctx, snap.joints, ps, selfs)
 	if err != nil {
 		return nil, fmt.Errorf("query: partners of %q: %w", id, err)
 	}
@@ -140,7 +136,7 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 	if len(items) > 0 {
 		page.EndCursor = encodeCursor(items[len(items)-1])
 	}
-	if page.Items, err = s.materialise(ctx, pi, items, nil); err != nil {
+	if page.Items, err = s.materialise(ctx, pi.jointIndex, items, nil); err != nil {
 		return PartnershipPage{}, fmt.Errorf("query: partnerships: %w", err)
 	}
 	return page, nil
@@ -148,7 +144,7 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 
 // materialise turns pairs into Partnerships with one batched relation read.
 // If selfs is given, selfs[i] is made A of ps[i]; else A < B.
-func (s *Service) materialise(ctx context.Context, pi *pairIndex, ps []*pair, selfs []string) ([]Partnership, error) {
+func (s *Service) materialise(ctx context.Context, j *jointIndex, ps []*pair, selfs []string) ([]Partnership, error) {
 	out := make([]Partnership, 0, len(ps))
 	if len(ps) == 0 {
 		return out, nil
@@ -157,7 +153,7 @@ func (s *Service) materialise(ctx context.Context, pi *pairIndex, ps []*pair, se
 	ctxRels := make([][][]string, len(ps))
 	var ids []string
 	for i, p := range ps {
-		vias[i], ctxRels[i] = pi.via(p)
+		vias[i], ctxRels[i] = j.via(p)
 		ids = append(ids, p.explicit...)
 		for _, rs := range ctxRels[i] {
 			ids = append(ids, rs...)

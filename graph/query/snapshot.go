@@ -28,10 +28,14 @@ type snapshot struct {
 	degree map[string]int // stored relations per entity
 	ranked []string       // entity IDs by degree desc, then ID
 
-	// Partnerships are derived on first use (partnerIndex): at 1e6 quads
-	// there are millions, which take seconds and hundreds of MB to build,
-	// and most requests (search, stats, paths) never need them.
-	joint     *jointBuilder // the joint relations, until the index is built
+	// joints are the joint relations by context and by explicit pair,
+	// built with the snapshot (linear in the relations): enough to answer
+	// one entity's partners. Every partnership (Partnerships) is derived on
+	// first use (partnerIndex): at 1e6 quads there are millions, which take
+	// seconds and hundreds of MB to build, and most requests (search,
+	// stats, paths, partners) never need them.
+	joints    *jointIndex
+	log       *slog.Logger // for the partnership build
 	pairsOnce sync.Once
 	pairsDone chan struct{} // closed once pidx is set
 	pidx      *pairIndex
@@ -45,37 +49,82 @@ type snapshot struct {
 
 // pairIndex is every partnership of a snapshot.
 type pairIndex struct {
-	pairs   []*pair            // every partnership, in global order (see pairCmp)
-	pairsOf map[string][]*pair // entity ID → its partnerships, by strength desc then partner ID
+	pairs []*pair // every partnership, in global order (see pairCmp)
+	*jointIndex
+}
 
+// jointIndex holds a snapshot's joint relations.
+type jointIndex struct {
 	// contexts: context entity → subject → IDs of its joint relations to
 	// it (jointBuilder.contexts); ctxOf: entity → the contexts with at
 	// least two subjects it is one of, sorted.
 	contexts map[string]map[string][]string
 	ctxOf    map[string][]string
+	// explicit: pair (sorted) → its stored symmetric joint relations;
+	// explicitOf: entity → the entities it has such relations with.
+	explicit   map[[2]string][]string
+	explicitOf map[string][]string
 }
 
 // via returns the contexts p.a and p.b share, sorted, and for each the
 // stored joint relations of the two to it, sorted by ID.
-func (pi *pairIndex) via(p *pair) (via []string, rels [][]string) {
-	x, y := pi.ctxOf[p.a], pi.ctxOf[p.b]
-	for i, j := 0, 0; i < len(x) && j < len(y); {
-		switch c := cmp.Compare(x[i], y[j]); {
+func (j *jointIndex) via(p *pair) (via []string, rels [][]string) {
+	x, y := j.ctxOf[p.a], j.ctxOf[p.b]
+	for i, k := 0, 0; i < len(x) && k < len(y); {
+		switch c := cmp.Compare(x[i], y[k]); {
 		case c < 0:
 			i++
 		case c > 0:
-			j++
+			k++
 		default:
-			subs := pi.contexts[x[i]]
+			subs := j.contexts[x[i]]
 			rs := append(slices.Clone(subs[p.a]), subs[p.b]...)
 			slices.Sort(rs)
 			via = append(via, x[i])
 			rels = append(rels, slices.Compact(rs))
 			i++
-			j++
+			k++
 		}
 	}
 	return via, rels
+}
+
+// partnersOf derives the partnerships of one entity, by strength desc then
+// partner ID: the same pairs, explicit relations and strengths as the
+// global derivation (jointBuilder.pairs), at the cost of the entity's own
+// contexts rather than of every partnership.
+func (j *jointIndex) partnersOf(id string) []*pair {
+	byOther := make(map[string]*pair)
+	get := func(other string) *pair {
+		p := byOther[other]
+		if p == nil {
+			p = &pair{a: min(id, other), b: max(id, other)}
+			byOther[other] = p
+		}
+		return p
+	}
+	for _, other := range j.explicitOf[id] {
+		p := get(other)
+		p.explicit = append(p.explicit, j.explicit[[2]string{p.a, p.b}]...)
+	}
+	for _, c := range j.ctxOf[id] {
+		for sub := range j.contexts[c] {
+			if sub != id {
+				get(sub).n++
+			}
+		}
+	}
+	out := make([]*pair, 0, len(byOther))
+	for _, p := range byOther {
+		slices.Sort(p.explicit)
+		p.explicit = slices.Compact(p.explicit)
+		p.n += len(p.explicit)
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(x, y *pair) int {
+		return cmp.Or(cmp.Compare(y.strength(), x.strength()), cmp.Compare(x.other(id), y.other(id)))
+	})
+	return out
 }
 
 // partnerIndex returns the snapshot's partnerships, building them on the
@@ -84,8 +133,7 @@ func (pi *pairIndex) via(p *pair) (via []string, rels [][]string) {
 func (snap *snapshot) partnerIndex(ctx context.Context) (*pairIndex, error) {
 	snap.pairsOnce.Do(func() {
 		go func() {
-			snap.pidx = snap.joint.index()
-			snap.joint = nil
+			snap.pidx = snap.joints.index(snap.log)
 			close(snap.pairsDone)
 		}()
 	})
@@ -198,7 +246,6 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 	}
 
 	jb := newJointBuilder()
-	jb.log = s.log
 	err = s.store.ScanRelations(ctx, func(r *graph.Relation) bool {
 		snap.relations++
 		snap.degree[r.Subject]++
@@ -211,7 +258,8 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: build index: scan relations: %w", err)
 	}
-	snap.joint = jb
+	snap.joints = jb.finish()
+	snap.log = s.log
 
 	snap.ranked = make([]string, 0, len(snap.order))
 	for _, en := range snap.order {
@@ -231,9 +279,8 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 	return snap, nil
 }
 
-// jointBuilder collects joint relations and derives partnerships.
+// jointBuilder collects joint relations.
 type jointBuilder struct {
-	log *slog.Logger // nil: no log
 	// contexts: object → subject → IDs of its non-symmetric joint relations
 	// to that object.
 	contexts map[string]map[string][]string
@@ -265,29 +312,43 @@ func (b *jointBuilder) add(r *graph.Relation) {
 	subs[r.Subject] = append(subs[r.Subject], r.ID)
 }
 
-// index derives every partnership and each entity's list.
-func (b *jointBuilder) index() *pairIndex {
+// finish indexes the collected relations by entity: for each, the
+// contexts (with at least two subjects) it has joint relations to, sorted,
+// and the entities it has explicit joint relations with.
+func (b *jointBuilder) finish() *jointIndex {
+	ctxs := make([]string, 0, len(b.contexts))
+	for c, subs := range b.contexts {
+		if len(subs) >= 2 {
+			ctxs = append(ctxs, c)
+		}
+	}
+	slices.Sort(ctxs) // so that ctxOf comes out sorted
+	ctxOf := make(map[string][]string)
+	for _, c := range ctxs {
+		for sub := range b.contexts[c] {
+			ctxOf[sub] = append(ctxOf[sub], c)
+		}
+	}
+	explicitOf := make(map[string][]string)
+	for k := range b.explicit {
+		explicitOf[k[0]] = append(explicitOf[k[0]], k[1])
+		explicitOf[k[1]] = append(explicitOf[k[1]], k[0])
+	}
+	return &jointIndex{contexts: b.contexts, ctxOf: ctxOf, explicit: b.explicit, explicitOf: explicitOf}
+}
+
+// index derives every partnership, in global order (log: nil for none).
+func (j *jointIndex) index(log *slog.Logger) *pairIndex {
 	began := time.Now()
-	pairs, ctxOf := b.pairs()
-	idx := &pairIndex{pairs: pairs, pairsOf: make(map[string][]*pair), contexts: b.contexts, ctxOf: ctxOf}
-	for _, p := range idx.pairs {
-		idx.pairsOf[p.a] = append(idx.pairsOf[p.a], p)
-		idx.pairsOf[p.b] = append(idx.pairsOf[p.b], p)
-	}
-	for id, ps := range idx.pairsOf {
-		slices.SortFunc(ps, func(x, y *pair) int {
-			return cmp.Or(cmp.Compare(y.strength(), x.strength()), cmp.Compare(x.other(id), y.other(id)))
-		})
-	}
-	if b.log != nil {
-		b.log.Info("query partnership index built", "partnerships", len(idx.pairs), "took", time.Since(began).Round(time.Millisecond))
+	idx := &pairIndex{pairs: j.pairs(), jointIndex: j}
+	if log != nil {
+		log.Info("query partnership index built", "partnerships", len(idx.pairs), "took", time.Since(began).Round(time.Millisecond))
 	}
 	return idx
 }
 
-// pairs derives every partnership, in global order, and for each entity
-// the contexts (with at least two subjects) it has joint relations to.
-func (b *jointBuilder) pairs() ([]*pair, map[string][]string) {
+// pairs derives every partnership, in global order.
+func (j *jointIndex) pairs() []*pair {
 	// Pairs live in one slab, found by the two entities' numbers: at 1e6
 	// quads there are millions, and string-keyed maps and one allocation
 	// per pair made this build take tens of seconds.
@@ -312,26 +373,18 @@ func (b *jointBuilder) pairs() ([]*pair, map[string][]string) {
 		}
 		return &slab[i] // valid until the next append
 	}
-	for k, ids := range b.explicit {
+	for k, ids := range j.explicit {
 		p := get(k[0], k[1], number(k[0]), number(k[1]))
 		p.explicit = append(p.explicit, ids...)
 	}
-	ctxs := make([]string, 0, len(b.contexts))
-	for c := range b.contexts {
-		ctxs = append(ctxs, c)
-	}
-	slices.Sort(ctxs) // so that ctxOf comes out sorted
-	ctxOf := make(map[string][]string)
 	var nums []uint32
-	for _, c := range ctxs {
-		subs := b.contexts[c]
+	for _, subs := range j.contexts {
 		if len(subs) < 2 {
 			continue
 		}
 		ids := make([]string, 0, len(subs))
 		for sub := range subs {
 			ids = append(ids, sub)
-			ctxOf[sub] = append(ctxOf[sub], c)
 		}
 		slices.Sort(ids)
 		nums = nums[:0]
@@ -339,19 +392,19 @@ func (b *jointBuilder) pairs() ([]*pair, map[string][]string) {
 			nums = append(nums, number(id))
 		}
 		for i, x := range ids {
-			for j := i + 1; j < len(ids); j++ {
-				get(x, ids[j], nums[i], nums[j]).n++
+			for k := i + 1; k < len(ids); k++ {
+				get(x, ids[k], nums[i], nums[k]).n++
 			}
 		}
 	}
 	out := make([]*pair, len(slab))
 	for i := range slab {
 		p := &slab[i]
-		slices.Sort(p.explicit)
+		slices.Sort(p.explicit) // a copy: appended from nil
 		p.explicit = slices.Compact(p.explicit)
 		p.n += len(p.explicit)
 		out[i] = p
 	}
 	slices.SortFunc(out, pairCmp)
-	return out, ctxOf
+	return out
 }
