@@ -4,7 +4,9 @@
 //   - baseline: BenchmarkBaseline (graph/cayleystore): per size, backend and
 //     question, the time of each implementation and its ratio to the map
 //     baseline measured in the same process;
-//   - indexload: BenchmarkIndexLoad: load time and heap per size and backend;
+//   - indexload: BenchmarkIndexLoad (scans), BenchmarkIndexFromDump and
+//     BenchmarkIndexLoadDump (Store.Dump): load time and heap per size and
+//     backend;
 //   - api: BenchmarkStore, BenchmarkQuery and BenchmarkHTTP (bench): per
 //     size, each method or query direct and through the index, per backend;
 //   - growth: how each cell grows with size (time at each size, and the ratio
@@ -203,8 +205,17 @@ func baseline(d *data) {
 func indexLoad(d *data) {
 	var rows []string
 	for _, n := range d.order {
-		p, ok := split(n, "BenchmarkIndexLoad")
-		if !ok || len(p) != 2 {
+		var how string
+		var p []string
+		// BenchmarkIndexLoad: scans; BenchmarkIndexFromDump: Store.Dump
+		// (graph/cayleystore); BenchmarkIndexLoadDump: size/backend/how.
+		if q, ok := split(n, "BenchmarkIndexLoad"); ok && len(q) == 2 {
+			how, p = "scans", q
+		} else if q, ok := split(n, "BenchmarkIndexFromDump"); ok && len(q) == 2 {
+			how, p = "dump", q
+		} else if q, ok := split(n, "BenchmarkIndexLoadDump"); ok && len(q) == 3 {
+			how, p = q[2], q[:2]
+		} else {
 			continue
 		}
 		c := d.cells[n]
@@ -212,13 +223,13 @@ func indexLoad(d *data) {
 		if v, ok := c.metrics["MB-heap"]; ok {
 			heap = fmt.Sprintf("%.1f MB", v)
 		}
-		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s |", p[0], p[1], show(c), heap))
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |", p[0], p[1], how, show(c), heap))
 	}
 	if len(rows) == 0 {
 		return
 	}
-	fmt.Println("| quads | backend | index load | index heap |")
-	fmt.Println("|---|---|---|---|")
+	fmt.Println("| quads | backend | read through | index load | index heap |")
+	fmt.Println("|---|---|---|---|---|")
 	for _, r := range rows {
 		fmt.Println(r)
 	}
