@@ -104,10 +104,27 @@ func (f *sqlFetcher) allQuads(ctx context.Context) ([]quad.Quad, error) {
 		if err != nil {
 			return err
 		}
+		// Every quad names nearly every node: one sequential read of the
+		// nodes table instead of one indexed lookup per batch of hashes.
+		if err := f.resolveAll(ctx, tx); err != nil {
+			return err
+		}
 		out, err = f.build(ctx, tx, hqs)
 		return err
 	})
 	return out, err
+}
+
+// nodeColumns are the columns decodeNode reads, in its order.
+const nodeColumns = `hash, value, value_string, datatype, language, iri, bnode, value_int, value_bool, value_float, value_time`
+
+// resolveAll names every node of the table.
+func (f *sqlFetcher) resolveAll(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+nodeColumns+` FROM nodes`)
+	if err != nil {
+		return err
+	}
+	return f.decodeNodes(rows)
 }
 
 func (f *sqlFetcher) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
@@ -189,11 +206,15 @@ func (f *sqlFetcher) resolve(ctx context.Context, tx *sql.Tx, hs []refs.ValueHas
 }
 
 func (f *sqlFetcher) resolveBatch(ctx context.Context, tx *sql.Tx, keys [][]byte) error {
-	rows, err := tx.QueryContext(ctx, `SELECT hash, value, value_string, datatype, language, iri, bnode,
-		value_int, value_bool, value_float, value_time FROM nodes WHERE hash = ANY($1)`, pq.ByteaArray(keys))
+	rows, err := tx.QueryContext(ctx, `SELECT `+nodeColumns+` FROM nodes WHERE hash = ANY($1)`, pq.ByteaArray(keys))
 	if err != nil {
 		return err
 	}
+	return f.decodeNodes(rows)
+}
+
+// decodeNodes names the nodes of rows (nodeColumns) and closes rows.
+func (f *sqlFetcher) decodeNodes(rows *sql.Rows) error {
 	defer rows.Close()
 	for rows.Next() {
 		var (
@@ -208,6 +229,11 @@ func (f *sqlFetcher) resolveBatch(ctx context.Context, tx *sql.Tx, keys [][]byte
 		)
 		if err := rows.Scan(&hash, &data, &str, &typ, &lang, &iri, &bnode, &vint, &vbool, &vfloat, &vtime); err != nil {
 			return err
+		}
+		var h refs.ValueHash
+		copy(h[:], hash)
+		if _, ok := f.names[h]; ok {
+			continue // a value never changes its hash
 		}
 		// As Cayley's sql.QuadStore.NameOf decodes a node.
 		var v quad.Value
@@ -235,12 +261,11 @@ func (f *sqlFetcher) resolveBatch(ctx context.Context, tx *sql.Tx, keys [][]byte
 		case vtime.Valid:
 			v = quad.Time(vtime.Time.UTC())
 		default:
+			var err error
 			if v, err = pquads.UnmarshalValue(data); err != nil {
 				return fmt.Errorf("node %x: %w", hash, err)
 			}
 		}
-		var h refs.ValueHash
-		copy(h[:], hash)
 		f.names[h] = v
 	}
 	return rows.Err()
