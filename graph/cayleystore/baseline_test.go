@@ -12,7 +12,6 @@ package cayleystore
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"testing"
 
@@ -333,7 +332,6 @@ func (dumpNopCloser) Close() error { return nil }
 // snapshot) on every backend, PostgreSQL included, with the heap it holds.
 // BenchmarkIndexLoad measures the scans path.
 func BenchmarkIndexFromDump(b *testing.B) {
-	ctx := context.Background()
 	for _, size := range benchenv.Sizes() {
 		for _, backend := range benchenv.Backends() {
 			b.Run(fmt.Sprintf("%s/%s", benchenv.SizeName(size), backend), func(b *testing.B) {
@@ -342,23 +340,7 @@ func BenchmarkIndexFromDump(b *testing.B) {
 				if _, ok := backing.(graph.Dumper); !ok {
 					b.Fatal("the store is not a graph.Dumper")
 				}
-				var heap uint64
-				for b.Loop() {
-					runtime.GC()
-					var m0, m1 runtime.MemStats
-					runtime.ReadMemStats(&m0)
-					ix, err := index.NewWithOptions(ctx, backing, nil, index.Options{Poll: -1})
-					if err != nil {
-						b.Fatal(err)
-					}
-					b.StopTimer()
-					runtime.GC()
-					runtime.ReadMemStats(&m1)
-					heap = m1.HeapAlloc - m0.HeapAlloc
-					ix.Close()
-					b.StartTimer()
-				}
-				b.ReportMetric(float64(heap)/(1<<20), "MB-heap")
+				benchIndexLoad(b, backing)
 			})
 		}
 	}

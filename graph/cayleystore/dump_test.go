@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"testing"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 
 	"github.com/minhang-kg/kg/bench/benchenv"
 	"github.com/minhang-kg/kg/graph"
-	"github.com/minhang-kg/kg/graph/index"
 	"github.com/minhang-kg/kg/internal/pgtest"
 	"github.com/minhang-kg/kg/internal/synth"
 )
@@ -303,23 +301,7 @@ func BenchmarkIndexLoadDump(b *testing.B) {
 					if how == "scans" {
 						backing = nopCloseScans{s}
 					}
-					var heap uint64
-					for b.Loop() {
-						runtime.GC()
-						var m0, m1 runtime.MemStats
-						runtime.ReadMemStats(&m0)
-						ix, err := index.NewWithOptions(ctx, backing, nil, index.Options{Poll: -1})
-						if err != nil {
-							b.Fatal(err)
-						}
-						b.StopTimer()
-						runtime.GC()
-						runtime.ReadMemStats(&m1)
-						heap = m1.HeapAlloc - m0.HeapAlloc
-						ix.Close()
-						b.StartTimer()
-					}
-					b.ReportMetric(float64(heap)/(1<<20), "MB-heap")
+					benchIndexLoad(b, backing)
 				})
 			}
 			if st != nil {
