@@ -450,19 +450,7 @@ func (a *dumpAcc) document(id string, p, o quad.Value) {
 		d = &graph.Document{ID: id}
 		a.docs[id] = d
 	}
-	switch p {
-	case pTitle:
-		if ls, ok := o.(quad.LangString); ok {
-			switch ls.Lang {
-			case langZh:
-				d.Title = string(ls.Value)
-			case langEn:
-				d.TitleEn = string(ls.Value)
-			}
-		}
-	case pDigest:
-		d.Digest = lexical(o)
-	}
+	documentField(d, p, o)
 }
 
 func (a *dumpAcc) result() (*graph.Dump, error) {

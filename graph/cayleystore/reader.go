@@ -479,17 +479,8 @@ func (r *reader) documentsByID(ids []string, withText bool) (map[string]*graph.D
 			if q.Object == cDocument {
 				found[id] = true
 			}
-		case pTitle:
-			if ls, ok := q.Object.(quad.LangString); ok {
-				switch ls.Lang {
-				case langZh:
-					d.Title = string(ls.Value)
-				case langEn:
-					d.TitleEn = string(ls.Value)
-				}
-			}
-		case pDigest:
-			d.Digest = lexical(q.Object)
+		case pTitle, pDigest:
+			documentField(d, q.Predicate, q.Object)
 		case pText:
 			d.Text = lexical(q.Object)
 		}
@@ -766,4 +757,23 @@ func (r *reader) factQuads(doc string, entities, rels []string) (quadSet, bool, 
 		}
 	}
 	return set, loaded, nil
+}
+
+// documentField sets the title or digest of d from one of its quads (p is
+// pTitle or pDigest; other predicates are ignored). The text is read by
+// the callers that need it.
+func documentField(d *graph.Document, p, o quad.Value) {
+	switch p {
+	case pTitle:
+		if ls, ok := o.(quad.LangString); ok {
+			switch ls.Lang {
+			case langZh:
+				d.Title = string(ls.Value)
+			case langEn:
+				d.TitleEn = string(ls.Value)
+			}
+		}
+	case pDigest:
+		d.Digest = lexical(o)
+	}
 }
