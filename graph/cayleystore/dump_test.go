@@ -18,7 +18,6 @@ import (
 
 	"github.com/minhang-kg/kg/bench/benchenv"
 	"github.com/minhang-kg/kg/graph"
-	"github.com/minhang-kg/kg/internal/pgtest"
 	"github.com/minhang-kg/kg/internal/synth"
 )
 
@@ -120,11 +119,7 @@ func sameAsScans(t *testing.T, got, want *graph.Dump) {
 func TestDumpMatchesScans(t *testing.T) {
 	for _, backend := range []string{BackendMemory, BackendBbolt, BackendPostgres} {
 		t.Run(backend, func(t *testing.T) {
-			cfg := Config{Backend: backend, Path: filepath.Join(t.TempDir(), "kg.db")}
-			if backend == BackendPostgres {
-				cfg.DSN = pgtest.DSN(t)
-			}
-			s := openT(t, cfg)
+			s := openBackend(t, backend)
 			ctx := t.Context()
 
 			// Empty: no documents, no generation yet.

@@ -60,11 +60,7 @@ func TestBbolt(t *testing.T) {
 func TestExportParses(t *testing.T) {
 	for _, backend := range []string{BackendMemory, BackendBbolt, BackendPostgres} {
 		t.Run(backend, func(t *testing.T) {
-			cfg := Config{Backend: backend, Path: filepath.Join(t.TempDir(), "kg.db")}
-			if backend == BackendPostgres {
-				cfg.DSN = pgtest.DSN(t)
-			}
-			s := openT(t, cfg)
+			s := openBackend(t, backend)
 			f := graph.DocumentFacts{
 				Document: graph.Document{ID: "doc/x", Title: "标题", Text: "第一行\n第二行\t\"引号\" \\ 反斜杠"},
 				Entities: []graph.Entity{
@@ -383,4 +379,15 @@ func TestBboltApplyRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(openT(t, Config{Backend: BackendBbolt, Path: path}), "after reopening")
+}
+
+// openBackend opens an empty store of the backend: bbolt in a temporary
+// file, PostgreSQL in a fresh database (pgtest: fails under CI=true without one).
+func openBackend(t *testing.T, backend string) *Store {
+	t.Helper()
+	cfg := Config{Backend: backend, Path: filepath.Join(t.TempDir(), "kg.db")}
+	if backend == BackendPostgres {
+		cfg.DSN = pgtest.DSN(t)
+	}
+	return openT(t, cfg)
 }
