@@ -149,6 +149,14 @@ type Relation struct {
 	Inferred bool `json:"inferred,omitempty"`
 	// Document is the ID of the document the relation belongs to.
 	Document string `json:"document"`
+	// ValidFrom and ValidTo bound when the fact holds (ISO dates of year,
+	// month or day precision, see ParseDate); empty is an open end. A fact
+	// holds from the start of ValidFrom to the end of ValidTo.
+	ValidFrom string `json:"validFrom,omitempty"`
+	ValidTo   string `json:"validTo,omitempty"`
+	// Attributes qualify the fact (role, amount, date, count), typed like
+	// entity attributes, e.g. {amount, 5000, 万元, number}.
+	Attributes []Attribute `json:"attributes,omitempty"`
 }
 
 // Document is a source text loaded into the graph. Facts are grouped by
@@ -161,6 +169,12 @@ type Document struct {
 	Text string `json:"-"`
 	// Digest is a content hash of the text and dataset, set by the loader.
 	Digest string `json:"digest,omitempty"`
+	// Date is the day the document was issued (YYYY-MM-DD); Period is what
+	// it reports on: one ISO date or two joined by "/" ("2024",
+	// "2024-01/2024-11"), see ParsePeriod. Both may be empty for
+	// pseudo-documents such as CurationDocument.
+	Date   string `json:"date,omitempty"`
+	Period string `json:"period,omitempty"`
 }
 
 // CurationDocument is the ID of the pseudo-document holding facts added
