@@ -355,8 +355,8 @@ const SlowOp = time.Second
 // b.Loop. It first runs op once under a MaxOp deadline (the probe): if
 // that fails with the deadline, or takes longer than MaxOp, the cell is not
 // run: it logs "not run: one op > MaxOp" and reports the metric not-run = 1
-// next to the probe's time (Cayley's Path API on bbolt at
-// 1e6 takes ~90 s for one partners query, which would eat a session); if it
+// next to the probe's time (so that one pathological cell, such as
+// Cayley's Path API for partners on bbolt at 1e6, cannot stall a run); if it
 // takes longer than SlowOp, the cell times b.N operations after the probe
 // (one with the default -benchtime), so slow cells cost two operations.
 func Bench(b *testing.B, op func(ctx context.Context, i int) error) {

@@ -33,11 +33,11 @@ func TestParseServe(t *testing.T) {
 		},
 		{
 			name: "environment",
-			env: map[string]string{"KG_ADDR": ":9000", "KG_STORE": "postgres", "KG_DSN": "postgres://x/kg", "KG_PATH": "/tmp/a.db",
+			env: map[string]string{"KG_ADDR": ":9000", "KG_STORE": "postgres", "KG_DSN": "postgres://x/kg", "KG_PATH": "data/a.db",
 				"KG_ADMIN_TOKEN": "s3cret", "KG_LOG_FORMAT": "json", "KG_LOG_LEVEL": "debug", "KG_CORS_ORIGINS": "https://a, https://b",
 				"KG_RATE_LIMIT": "5", "KG_LOCK_TIMEOUT": "2s"},
 			check: func(t *testing.T, c serveConfig) {
-				if c.Addr != ":9000" || c.Store.Backend != "postgres" || c.Store.DSN != "postgres://x/kg" || c.Store.Path != "/tmp/a.db" ||
+				if c.Addr != ":9000" || c.Store.Backend != "postgres" || c.Store.DSN != "postgres://x/kg" || c.Store.Path != "data/a.db" ||
 					c.AdminToken != "s3cret" || c.Server.AdminToken != "s3cret" || c.Log.Format != "json" || c.Log.Level != slog.LevelDebug ||
 					len(c.Server.CORSOrigins) != 2 || c.Server.CORSOrigins[1] != "https://b" || c.Server.RateLimit != 5 || c.Store.LockTimeout != 2*time.Second {
 					t.Errorf("config = %+v", c)

@@ -202,9 +202,9 @@ func openBboltIndexes(cfg Config, log *slog.Logger, indexes []kv.QuadIndex) (*St
 // kv store shards node values and reference counts into ("v" and "n" and
 // two bytes of the value hash), as its "upfront" option does. Without them
 // the first large write creates them inside its one transaction, where
-// bbolt's in-memory root node makes each creation move all the others:
-// loading 1e5 quads took 3× longer. Created in key order (which "upfront"
-// does not), they cost one cheap transaction and ~16 MB of file.
+// bbolt's in-memory root node makes each creation move all the others, so
+// a big first load slows down several times. Created in key order (which
+// "upfront" does not), they cost one cheap transaction and ~16 MB of file.
 func createValueBuckets(db *bolt.DB) error {
 	return db.Update(func(tx *bolt.Tx) error {
 		for _, prefix := range []byte{'n', 'v'} {

@@ -33,10 +33,10 @@ import (
 // nodes all exist already) by reading the entry of every index for the
 // quad and intersecting them. A single-direction entry lists every quad
 // ever stored with that predicate or label (rdf:type, evidence, a big
-// document), so each check decoded a list as long as the store: replacing
-// a 1e5-quad document took 95 s and a small PutFacts into a big document
-// cost O(store) per quad. Every entry of the indexes below is bounded by an
-// entity's own quads (its predicate-subject or document-subject pairs).
+// document), so each check would decode a list as long as the store and
+// every small write would cost O(store) per quad. Every entry of the
+// indexes below is bounded by an entity's own quads (its predicate-subject
+// or document-subject pairs).
 // Cayley also rewrites a touched entry whole on every write, so the same
 // bound keeps the bytes a small write moves independent of the store.
 var quadIndexes = append(slices.Clone(kv.DefaultQuadIndexes),

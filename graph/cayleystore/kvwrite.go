@@ -31,8 +31,8 @@ import (
 //
 // Why not ApplyDeltas: its per-quad work (an existence check decoding and
 // intersecting the entries of all indexes, proto marshalling by
-// reflection, a hash map of index entries, unsorted puts into bbolt) kept
-// bulk loads at ~20-30k quads/s. Here the puts go into bbolt sorted per
+// reflection, a hash map of index entries, unsorted puts into bbolt)
+// dominates a bulk load. Here the puts go into bbolt sorted per
 // bucket and a quad is checked for existence only when all its nodes
 // already existed, against its shortest index entry.
 //

@@ -1,7 +1,7 @@
 package query
 
-// Batch reads for the GraphQL API's per-request loaders (added by the API
-// engineer; additive, built on Partners' own pieces).
+// Batch reads for the GraphQL API's per-request loaders, built on
+// Partners' own pieces.
 
 import (
 	"context"

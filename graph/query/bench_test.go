@@ -15,8 +15,8 @@ import (
 // Benchmarks run on the Cayley memory store: the fixture (the shape of the
 // real data) and a synthetic graph of the given size (names drawn from
 // common Han characters, random relations of every predicate), so that
-// costs that grow with the graph show up. Another engineer extends them to
-// 1e6 quads.
+// costs that grow with the graph show up. The whole stack at 1e3–1e6 quads
+// is benchmarked in bench/.
 //
 //	go test ./graph/query -run '^$' -bench . -benchmem
 //	QUERY_BENCH_SIZES=2000,50000 go test ./graph/query -run '^$' -bench .

@@ -15,7 +15,7 @@ func TestWithDatabase(t *testing.T) {
 	}{
 		{"url", "postgres://postgres@127.0.0.1:54329/kg?sslmode=disable", "postgres://postgres@127.0.0.1:54329/kgtest_x?sslmode=disable", false},
 		{"postgresql url without path", "postgresql://u:p@db:5432?connect_timeout=2", "postgresql://u:p@db:5432/kgtest_x?connect_timeout=2", false},
-		{"key=value", "host=/tmp/sock port=5432 user=postgres dbname=kg", "host=/tmp/sock port=5432 user=postgres dbname=kg dbname=kgtest_x", false},
+		{"key=value", "host=/var/run/postgresql port=5432 user=postgres dbname=kg", "host=/var/run/postgresql port=5432 user=postgres dbname=kg dbname=kgtest_x", false},
 		{"bad url", "postgres://u@db:port/kg", "", true},
 	}
 	for _, tc := range tests {
