@@ -16,7 +16,9 @@
 //	store vocabulary        NS schema#<term>    evidence, statedIn, title, digest, text, Document, ...
 //
 // Standard vocabularies are used where they fit: rdf:type, rdfs:label,
-// rdfs:comment, skos:altLabel and rdf:JSON.
+// rdfs:comment, skos:altLabel, rdf:JSON, and dcterms:issued and
+// dcterms:temporal (http://purl.org/dc/terms/) for a document's date and
+// period.
 //
 // Every fact knows its document through the quad label (the fourth
 // element). An entity's facts stated by document D are labelled <NS id/D>:
@@ -49,6 +51,18 @@
 //	<id/org/mh-stc>  <rel#co_builds>   <id/place/dalinghaowan> <id/rel/…> .
 //	<id/rel/…>       schema:statedIn   <id/D>                  <id/D> .
 //	<id/rel/…>       schema:evidence   "{…}"^^rdf:JSON         <id/D> .
+//	<id/rel/…>       schema:validFrom  "2024-05"^^xsd:gYearMonth <id/D> .   (Relation.ValidFrom, when set)
+//	<id/rel/…>       schema:validTo    "2025"^^xsd:gYear       <id/D> .   (Relation.ValidTo, when set)
+//	<id/rel/…>       <attr#amount>     "5000"^^xsd:decimal     <id/D> .   (Relation.Attributes)
+//	<id/rel/…>       <unit#amount>     "万元"                   <id/D> .
+//
+// Validity dates are typed by precision like date attributes (xsd:gYear,
+// xsd:gYearMonth, xsd:date); relation attributes are encoded exactly as
+// entity attributes, on the statement node, one unit per key and relation.
+// Stores refuse (ErrInvalid, naming the relation ID and the field) a
+// malformed date, a validTo ending before validFrom starts, an attribute
+// whose value does not fit its type, and one relation ID given twice with
+// different validity.
 //
 // Symmetric relations are stored once, with the smaller ID as subject; reads
 // return them from both ends.
@@ -59,6 +73,8 @@
 //	<id/D> schema:title     "…"@zh / "…"@en   <id/D> .
 //	<id/D> schema:digest    "sha256:…"        <id/D> .
 //	<id/D> schema:text      "…full text…"     <id/D> .
+//	<id/D> dcterms:issued   "2025-11-05"^^xsd:date  <id/D> .   (Document.Date, YYYY-MM-DD)
+//	<id/D> dcterms:temporal "2024-01/2024-11" <id/D> .   (Document.Period, plain literal)
 //
 // The document's own entity (kind DOCUMENT, same ID) shares the IRI.
 //

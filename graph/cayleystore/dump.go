@@ -417,13 +417,14 @@ func (a *dumpAcc) add(q quad.Quad) {
 		if q.Object == cDocument && q.Label == q.Subject {
 			a.docFound[id] = true
 		}
-	case pTitle, pDigest:
+	case pTitle, pDigest, pIssued, pTemporal:
 		if q.Label == q.Subject {
 			a.document(id, q.Predicate, q.Object)
 		}
 		return
 	}
-	if entityPredicate(q.Predicate) {
+	// Entity facts, and on statement nodes the relation details.
+	if entityPredicate(q.Predicate) || q.Predicate == pValidFrom || q.Predicate == pValidTo {
 		a.facts[id] = append(a.facts[id], fact{q.Predicate, q.Object, q.Label})
 	}
 }
@@ -510,8 +511,10 @@ func (a *dumpAcc) relations() []*graph.Relation {
 			continue
 		}
 		rel.Document = doc
+		var dec statementDecoder
 		for _, f := range a.facts[rel.ID] {
 			if f.p != pEvidence {
+				dec.add(rel, f.p, f.o)
 				continue
 			}
 			evDoc, _ := idOf(f.label)
@@ -519,7 +522,7 @@ func (a *dumpAcc) relations() []*graph.Relation {
 				rel.Evidence = append(rel.Evidence, ev)
 			}
 		}
-		sortEvidence(rel.Evidence)
+		dec.finish(rel)
 		out = append(out, rel)
 	}
 	return out

@@ -133,7 +133,8 @@ func TestDumpMatchesScans(t *testing.T) {
 
 			// A second document stating some of the same entities (merge),
 			// and relations between them.
-			other := graph.DocumentFacts{Document: graph.Document{ID: "doc/zz-other", Title: "另一份", TitleEn: "Another", Text: "另一份文件的正文"}}
+			other := graph.DocumentFacts{Document: graph.Document{ID: "doc/zz-other", Title: "另一份", TitleEn: "Another", Text: "另一份文件的正文",
+				Date: "2025-06-30", Period: "2025-01/2025-06"}}
 			for i, e := range big.Entities[:20] {
 				e.Name = e.Name + "（另）"
 				e.Aliases = append(e.Aliases, "别名"+e.ID)
@@ -144,7 +145,15 @@ func TestDumpMatchesScans(t *testing.T) {
 				other.Entities = append(other.Entities, e)
 			}
 			for i := 0; i+1 < len(other.Entities); i += 2 {
+				// Validity of each precision and qualifiers on some.
+				from := []string{"", "2024", "2024-05", "2024-05-13"}[i/2%4]
+				to := []string{"", "2025", "2025-06-30"}[i/2%3]
+				var attrs []graph.Attribute
+				if i%4 == 0 {
+					attrs = []graph.Attribute{{Key: "role", Value: "牵头单位"}, {Key: "amount", Value: "5000", Unit: "万元", Type: graph.AttrNumber}}
+				}
 				other.Relations = append(other.Relations, graph.Relation{
+					ValidFrom: from, ValidTo: to, Attributes: attrs,
 					Subject: other.Entities[i].ID, Predicate: "partners_with", Object: other.Entities[i+1].ID,
 					Evidence: []graph.Evidence{ // several, for the order
 						{Document: "doc/zz-other", Quote: "文件", Start: 3, End: 5},

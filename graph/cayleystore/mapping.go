@@ -42,6 +42,10 @@ const (
 	pText       = quad.IRI(nsSchema + "text")
 	pGeneration = quad.IRI(nsSchema + "generation")
 	pAuditEntry = quad.IRI(nsSchema + "auditEntry")
+	pValidFrom  = quad.IRI(nsSchema + "validFrom")
+	pValidTo    = quad.IRI(nsSchema + "validTo")
+	pIssued     = quad.IRI("http://purl.org/dc/terms/issued")
+	pTemporal   = quad.IRI("http://purl.org/dc/terms/temporal")
 	cDocument   = quad.IRI(nsSchema + "Document")
 	tDocNo      = quad.IRI(nsSchema + "DocNo")
 
@@ -87,6 +91,12 @@ func keyOf(v quad.Value, prefix string) (string, bool) {
 		return "", false
 	}
 	return k, true
+}
+
+// dateLiteral encodes an ISO date as xsd:date, xsd:gYearMonth or xsd:gYear
+// by its precision.
+func dateLiteral(v string) quad.Value {
+	return attrLiteral(graph.Attribute{Value: v, Type: graph.AttrDate})
 }
 
 // attrLiteral encodes an attribute value as a typed literal.
@@ -221,6 +231,27 @@ func encodeDocumentMeta(set quadSet, d graph.Document) {
 	if d.Text != "" {
 		set[quad.Quad{Subject: doc, Predicate: pText, Object: quad.String(d.Text), Label: doc}] = o
 	}
+	if d.Date != "" {
+		set[quad.Quad{Subject: doc, Predicate: pIssued, Object: dateLiteral(d.Date), Label: doc}] = o
+	}
+	if d.Period != "" {
+		set[quad.Quad{Subject: doc, Predicate: pTemporal, Object: quad.String(d.Period), Label: doc}] = o
+	}
+}
+
+// isDocumentMeta reports whether q is one of the quads describing document
+// self itself (encodeDocumentMeta), as opposed to facts of its entity.
+func isDocumentMeta(q quad.Quad, self quad.Value) bool {
+	if q.Subject != self || q.Label != self {
+		return false
+	}
+	switch q.Predicate {
+	case pTitle, pDigest, pText, pIssued, pTemporal:
+		return true
+	case rdfType:
+		return q.Object == cDocument
+	}
+	return false
 }
 
 // encodeEntity adds the quads of entity e as stated by document doc.
@@ -274,7 +305,80 @@ func encodeRelation(set quadSet, r *graph.Relation, doc string) error {
 		}
 		set[quad.Quad{Subject: st, Predicate: pEvidence, Object: v, Label: l}] = o
 	}
+	if r.ValidFrom != "" {
+		set[quad.Quad{Subject: st, Predicate: pValidFrom, Object: dateLiteral(r.ValidFrom), Label: l}] = o
+	}
+	if r.ValidTo != "" {
+		set[quad.Quad{Subject: st, Predicate: pValidTo, Object: dateLiteral(r.ValidTo), Label: l}] = o
+	}
+	for _, a := range r.Attributes {
+		set[quad.Quad{Subject: st, Predicate: attrIRI(a.Key), Object: attrLiteral(a), Label: l}] = o
+		if a.Unit != "" {
+			set[quad.Quad{Subject: st, Predicate: unitIRI(a.Key), Object: quad.String(a.Unit), Label: l}] = o
+		}
+	}
 	return nil
+}
+
+// statementPredicate reports whether quads with predicate p on a
+// statement node carry relation details (what encodeRelation writes).
+func statementPredicate(p quad.Value) bool {
+	switch p {
+	case pStatedIn, pEvidence, pValidFrom, pValidTo:
+		return true
+	}
+	iri, ok := p.(quad.IRI)
+	return ok && (strings.HasPrefix(string(iri), nsAttr) || strings.HasPrefix(string(iri), nsUnit))
+}
+
+// statementDecoder collects the details of one relation from the quads of
+// its statement node (but for evidence, which callers decode themselves).
+type statementDecoder struct {
+	units map[string]string
+}
+
+// add applies one quad (predicate p, object o) of rel's statement node;
+// it reports false for predicates it does not handle (statedIn, evidence).
+func (d *statementDecoder) add(rel *graph.Relation, p, o quad.Value) bool {
+	switch p {
+	case pValidFrom:
+		rel.ValidFrom = lexical(o)
+	case pValidTo:
+		rel.ValidTo = lexical(o)
+	default:
+		if key, ok := keyOf(p, nsAttr); ok {
+			if a, ok := attrFromLiteral(key, o); ok {
+				rel.Attributes = append(rel.Attributes, a)
+			}
+		} else if key, ok := keyOf(p, nsUnit); ok {
+			if d.units == nil {
+				d.units = map[string]string{}
+			}
+			d.units[key] = lexical(o)
+		} else {
+			return false
+		}
+	}
+	return true
+}
+
+// finish sets the attributes' units and orders attributes (by key, then
+// value) and evidence.
+func (d *statementDecoder) finish(rel *graph.Relation) {
+	sortAttributes(rel.Attributes)
+	for i := range rel.Attributes {
+		rel.Attributes[i].Unit = d.units[rel.Attributes[i].Key]
+	}
+	sortEvidence(rel.Evidence)
+}
+
+func sortAttributes(as []graph.Attribute) {
+	sort.Slice(as, func(i, j int) bool {
+		if as[i].Key != as[j].Key {
+			return as[i].Key < as[j].Key
+		}
+		return as[i].Value < as[j].Value
+	})
 }
 
 // docFacts accumulates one document's statements about one entity while
@@ -402,12 +506,7 @@ func (d *entityDecoder) entity() *graph.Entity {
 				e.Aliases = append(e.Aliases, a)
 			}
 		}
-		sort.Slice(f.attrs, func(i, j int) bool {
-			if f.attrs[i].Key != f.attrs[j].Key {
-				return f.attrs[i].Key < f.attrs[j].Key
-			}
-			return f.attrs[i].Value < f.attrs[j].Value
-		})
+		sortAttributes(f.attrs)
 		for _, a := range f.attrs {
 			a.Unit = f.units[a.Key]
 			if !attrs[a] {

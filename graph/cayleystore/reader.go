@@ -320,22 +320,24 @@ func (r *reader) incident(ids []string, f graph.RelationFilter) (map[string][]en
 	return out, nil
 }
 
-// fillStatements sets Document and Evidence of each relation from its
-// statement node. Document stays empty when the statement does not exist.
+// fillStatements sets Document, Evidence, validity and attributes of each
+// relation from its statement node. Document stays empty when the
+// statement does not exist.
 func (r *reader) fillStatements(rels []*graph.Relation) error {
 	byID := make(map[string][]*graph.Relation, len(rels))
 	ids := make([]string, 0, len(rels))
 	for _, rel := range rels {
-		rel.Document, rel.Evidence = "", nil
+		rel.Document, rel.Evidence, rel.ValidFrom, rel.ValidTo, rel.Attributes = "", nil, "", "", nil
 		if _, ok := byID[rel.ID]; !ok {
 			ids = append(ids, rel.ID)
 		}
 		byID[rel.ID] = append(byID[rel.ID], rel)
 	}
-	qs, err := r.quads(quad.Subject, idIRIs(ids), is(pStatedIn, pEvidence))
+	qs, err := r.quads(quad.Subject, idIRIs(ids), statementPredicate)
 	if err != nil {
 		return err
 	}
+	decs := make(map[*graph.Relation]*statementDecoder, len(rels))
 	for _, q := range qs {
 		id, _ := idOf(q.Subject)
 		for _, rel := range byID[id] {
@@ -349,11 +351,22 @@ func (r *reader) fillStatements(rels []*graph.Relation) error {
 				if ev, ok := evidenceFromLiteral(q.Object, doc); ok {
 					rel.Evidence = append(rel.Evidence, ev)
 				}
+			default:
+				dec := decs[rel]
+				if dec == nil {
+					dec = &statementDecoder{}
+					decs[rel] = dec
+				}
+				dec.add(rel, q.Predicate, q.Object)
 			}
 		}
 	}
 	for _, rel := range rels {
-		sortEvidence(rel.Evidence)
+		dec := decs[rel]
+		if dec == nil {
+			dec = &statementDecoder{}
+		}
+		dec.finish(rel)
 	}
 	return nil
 }
@@ -454,9 +467,9 @@ func (r *reader) lookupName(name string) ([]string, error) {
 // documentsByID reads the description of documents (with their text when
 // withText); documents not loaded are absent.
 func (r *reader) documentsByID(ids []string, withText bool) (map[string]*graph.Document, error) {
-	keep := is(rdfType, pTitle, pDigest)
+	keep := is(rdfType, pTitle, pDigest, pIssued, pTemporal)
 	if withText {
-		keep = is(rdfType, pTitle, pDigest, pText)
+		keep = is(rdfType, pTitle, pDigest, pIssued, pTemporal, pText)
 	}
 	qs, err := r.quads(quad.Subject, idIRIs(ids), keep)
 	if err != nil {
@@ -479,7 +492,7 @@ func (r *reader) documentsByID(ids []string, withText bool) (map[string]*graph.D
 			if q.Object == cDocument {
 				found[id] = true
 			}
-		case pTitle, pDigest:
+		case pTitle, pDigest, pIssued, pTemporal:
 			documentField(d, q.Predicate, q.Object)
 		case pText:
 			d.Text = lexical(q.Object)
@@ -678,8 +691,7 @@ func (r *reader) docQuads(doc string) (quadSet, error) {
 		switch {
 		case stmts[q.Subject] != "":
 			set[q] = owner{ownRelation, stmts[q.Subject]}
-		case q.Subject == self && (q.Predicate == pTitle || q.Predicate == pDigest || q.Predicate == pText ||
-			(q.Predicate == rdfType && q.Object == cDocument)):
+		case isDocumentMeta(q, self):
 			set[q] = owner{ownDocument, doc}
 		default:
 			id, _ := idOf(q.Subject)
@@ -717,9 +729,7 @@ func (r *reader) factQuads(doc string, entities, rels []string) (quadSet, bool, 
 		if q.Label != self {
 			continue
 		}
-		isMeta := q.Subject == self && (q.Predicate == pTitle || q.Predicate == pDigest || q.Predicate == pText ||
-			(q.Predicate == rdfType && q.Object == cDocument))
-		if isMeta {
+		if isDocumentMeta(q, self) {
 			loaded = loaded || q.Predicate == rdfType
 			continue
 		}
@@ -732,7 +742,7 @@ func (r *reader) factQuads(doc string, entities, rels []string) (quadSet, bool, 
 		return set, loaded, nil
 	}
 	rels = uniq(rels)
-	stmts, err := r.quads(quad.Subject, idIRIs(rels), is(pStatedIn, pEvidence))
+	stmts, err := r.quads(quad.Subject, idIRIs(rels), statementPredicate)
 	if err != nil {
 		return nil, false, err
 	}
@@ -759,9 +769,9 @@ func (r *reader) factQuads(doc string, entities, rels []string) (quadSet, bool, 
 	return set, loaded, nil
 }
 
-// documentField sets the title or digest of d from one of its quads (p is
-// pTitle or pDigest; other predicates are ignored). The text is read by
-// the callers that need it.
+// documentField sets the title, digest, date or period of d from one of
+// its quads (other predicates are ignored). The text is read by the
+// callers that need it.
 func documentField(d *graph.Document, p, o quad.Value) {
 	switch p {
 	case pTitle:
@@ -775,5 +785,9 @@ func documentField(d *graph.Document, p, o quad.Value) {
 		}
 	case pDigest:
 		d.Digest = lexical(o)
+	case pIssued:
+		d.Date = lexical(o)
+	case pTemporal:
+		d.Period = lexical(o)
 	}
 }

@@ -498,5 +498,6 @@ func cloneEntity(e *graph.Entity) *graph.Entity {
 func cloneRelation(r *graph.Relation) *graph.Relation {
 	c := *r
 	c.Evidence = append([]graph.Evidence(nil), r.Evidence...)
+	c.Attributes = append([]graph.Attribute(nil), r.Attributes...)
 	return &c
 }

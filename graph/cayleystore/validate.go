@@ -41,6 +41,16 @@ func normalize(f graph.DocumentFacts) (graph.DocumentFacts, error) {
 	if !utf8.ValidString(f.Document.Text) || !utf8.ValidString(f.Document.Title) || !utf8.ValidString(f.Document.TitleEn) {
 		return f, invalidf("document %s: text or title is not valid UTF-8", doc)
 	}
+	if d := f.Document.Date; d != "" {
+		if _, err := graph.ParseDate(d); err != nil || len(d) != len("2006-01-02") {
+			return f, invalidf("document %s: date %q: want the day of issue, YYYY-MM-DD", doc, d)
+		}
+	}
+	if p := f.Document.Period; p != "" {
+		if _, err := graph.ParsePeriod(p); err != nil {
+			return f, invalidf("document %s: %v", doc, err)
+		}
+	}
 	out := graph.DocumentFacts{Document: f.Document}
 	seen := make(map[string]bool, len(f.Entities))
 	for i := range f.Entities {
@@ -59,15 +69,8 @@ func normalize(f graph.DocumentFacts) (graph.DocumentFacts, error) {
 		if strings.TrimSpace(e.Name) == "" {
 			return f, invalidf("%s: empty name", where)
 		}
-		units := map[string]string{}
-		for _, a := range e.Attributes {
-			if err := a.Validate(); err != nil {
-				return f, invalidf("%s: %v", where, err)
-			}
-			if u, ok := units[a.Key]; ok && u != a.Unit {
-				return f, invalidf("%s: attribute %q has two units (%q, %q)", where, a.Key, u, a.Unit)
-			}
-			units[a.Key] = a.Unit
+		if err := validAttributes(e.Attributes); err != nil {
+			return f, invalidf("%s: %v", where, err)
 		}
 		for j, ev := range e.Evidence {
 			if err := validEvidence(ev); err != nil {
@@ -108,19 +111,50 @@ func normalize(f graph.DocumentFacts) (graph.DocumentFacts, error) {
 		} else if !validID(r.ID) {
 			return f, invalidf("%s: bad ID %q", where, r.ID)
 		}
+		where = fmt.Sprintf("document %s: relation %s (%s %s %s)", doc, r.ID, r.Subject, r.Predicate, r.Object)
+		if _, err := graph.ValidSpan(r.ValidFrom, r.ValidTo); err != nil {
+			return f, invalidf("%s: %v", where, err)
+		}
+		if err := validAttributes(r.Attributes); err != nil {
+			return f, invalidf("%s: %v", where, err)
+		}
 		r.Document = doc
 		if k, dup := byID[r.ID]; dup {
 			prev := &out.Relations[k]
 			if prev.Subject != r.Subject || prev.Predicate != r.Predicate || prev.Object != r.Object {
 				return f, invalidf("%s: ID %s already used for %s %s %s", where, r.ID, prev.Subject, prev.Predicate, prev.Object)
 			}
+			if prev.ValidFrom != r.ValidFrom || prev.ValidTo != r.ValidTo {
+				return f, invalidf("%s: stated twice with different validity ([%s, %s] and [%s, %s]); give one of them another ID",
+					where, prev.ValidFrom, prev.ValidTo, r.ValidFrom, r.ValidTo)
+			}
 			prev.Evidence = append(append([]graph.Evidence(nil), prev.Evidence...), r.Evidence...)
+			prev.Attributes = append(append([]graph.Attribute(nil), prev.Attributes...), r.Attributes...)
+			if err := validAttributes(prev.Attributes); err != nil {
+				return f, invalidf("%s: %v", where, err)
+			}
 			continue
 		}
 		byID[r.ID] = len(out.Relations)
 		out.Relations = append(out.Relations, r)
 	}
 	return out, nil
+}
+
+// validAttributes checks each attribute's value against its type and that
+// all values of one key share a unit (the store keeps one unit per key).
+func validAttributes(as []graph.Attribute) error {
+	units := map[string]string{}
+	for _, a := range as {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if u, ok := units[a.Key]; ok && u != a.Unit {
+			return fmt.Errorf("attribute %q has two units (%q, %q)", a.Key, u, a.Unit)
+		}
+		units[a.Key] = a.Unit
+	}
+	return nil
 }
 
 func validEvidence(ev graph.Evidence) error {

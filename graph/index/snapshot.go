@@ -47,8 +47,9 @@ import (
 // and renamed over the old one, so a crash leaves either the old snapshot or
 // the new one, never a torn file.
 
-// snapshotVersion is the snapshot format version.
-const snapshotVersion uint32 = 1
+// snapshotVersion is the snapshot format version. 2: documents carry
+// Date and Period, relations ValidFrom, ValidTo and Attributes.
+const snapshotVersion uint32 = 2
 
 var snapMagic = [8]byte{'K', 'G', 'I', 'N', 'D', 'E', 'X', 0}
 
@@ -241,6 +242,8 @@ func encodeSnapshot(ctx context.Context, w io.Writer, snap *snapshot) error {
 		e.str(d.TitleEn)
 		e.str(d.Text)
 		e.str(d.Digest)
+		e.str(d.Date)
+		e.str(d.Period)
 	}
 	e.uint(uint64(len(snap.ents)))
 	for i, x := range snap.ents {
@@ -256,13 +259,7 @@ func encodeSnapshot(ctx context.Context, w io.Writer, snap *snapshot) error {
 		e.strs(x.Aliases)
 		e.str(x.Description)
 		e.str(x.DescriptionEn)
-		e.sliceLen(x.Attributes == nil, len(x.Attributes))
-		for _, a := range x.Attributes {
-			e.str(a.Key)
-			e.str(a.Value)
-			e.str(a.Unit)
-			e.str(string(a.Type))
-		}
+		e.attributes(x.Attributes)
 		e.evidence(x.Evidence)
 		e.strs(x.Documents)
 		if e.err != nil {
@@ -283,6 +280,9 @@ func encodeSnapshot(ctx context.Context, w io.Writer, snap *snapshot) error {
 		e.evidence(r.Evidence)
 		e.bool(r.Inferred)
 		e.str(r.Document)
+		e.str(r.ValidFrom)
+		e.str(r.ValidTo)
+		e.attributes(r.Attributes)
 		if e.err != nil {
 			return e.err
 		}
@@ -333,6 +333,16 @@ func (e *encoder) strs(ss []string) {
 	e.sliceLen(ss == nil, len(ss))
 	for _, s := range ss {
 		e.str(s)
+	}
+}
+
+func (e *encoder) attributes(as []graph.Attribute) {
+	e.sliceLen(as == nil, len(as))
+	for _, a := range as {
+		e.str(a.Key)
+		e.str(a.Value)
+		e.str(a.Unit)
+		e.str(string(a.Type))
 	}
 }
 
@@ -464,6 +474,22 @@ func (d *decoder) strs(common bool) []string {
 	return out
 }
 
+func (d *decoder) attributes() []graph.Attribute {
+	n := d.sliceLen()
+	if n < 0 || d.err != nil {
+		return nil
+	}
+	out := make([]graph.Attribute, n)
+	for j := range out {
+		a := &out[j]
+		a.Key = d.common()
+		a.Value = d.str()
+		a.Unit = d.common()
+		a.Type = graph.AttrType(d.common())
+	}
+	return out
+}
+
 func (d *decoder) evidence() []graph.Evidence {
 	n := d.sliceLen()
 	if n < 0 || d.err != nil {
@@ -503,7 +529,7 @@ func (d *decoder) snapshot(ctx context.Context) (*snapshot, error) {
 	}
 	snap.docs = make([]graph.Document, 0, min(n, 1024))
 	for range n {
-		doc := graph.Document{ID: d.common(), Title: d.str(), TitleEn: d.str(), Text: d.str(), Digest: d.str()}
+		doc := graph.Document{ID: d.common(), Title: d.str(), TitleEn: d.str(), Text: d.str(), Digest: d.str(), Date: d.str(), Period: d.str()}
 		if d.err != nil {
 			return nil, d.err
 		}
@@ -533,16 +559,7 @@ func (d *decoder) snapshot(ctx context.Context) (*snapshot, error) {
 		x.Aliases = d.strs(false)
 		x.Description = d.str()
 		x.DescriptionEn = d.str()
-		if na := d.sliceLen(); na >= 0 && d.err == nil {
-			x.Attributes = make([]graph.Attribute, na)
-			for j := range x.Attributes {
-				a := &x.Attributes[j]
-				a.Key = d.common()
-				a.Value = d.str()
-				a.Unit = d.common()
-				a.Type = graph.AttrType(d.common())
-			}
-		}
+		x.Attributes = d.attributes()
 		x.Evidence = d.evidence()
 		x.Documents = d.strs(true)
 		if d.err != nil {
@@ -580,6 +597,9 @@ func (d *decoder) snapshot(ctx context.Context) (*snapshot, error) {
 			d.fail(errors.New("bad boolean"))
 		}
 		r.Document = d.common()
+		r.ValidFrom = d.common()
+		r.ValidTo = d.common()
+		r.Attributes = d.attributes()
 		if d.err != nil {
 			return nil, d.err
 		}

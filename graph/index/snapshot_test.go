@@ -81,7 +81,21 @@ func seedBbolt(t *testing.T, path string) {
 	t.Helper()
 	s := openBbolt(t, path)
 	defer s.Close()
-	if _, err := s.ReplaceDocument(t.Context(), synth.MustGenerate(synth.Config{Quads: 2500, Seed: 11})); err != nil {
+	big := synth.MustGenerate(synth.Config{Quads: 2500, Seed: 11})
+	if _, err := s.ReplaceDocument(t.Context(), big); err != nil {
+		t.Fatal(err)
+	}
+	// A dated document with dated, qualified relations: the snapshot
+	// carries them.
+	dated := graph.DocumentFacts{Document: graph.Document{ID: "doc/dated", Title: "有日期的文件", Text: "正文", Date: "2025-06-30", Period: "2025-01/2025-06"}}
+	for i := 0; i+1 < 6; i += 2 {
+		dated.Relations = append(dated.Relations, graph.Relation{
+			Subject: big.Entities[i].ID, Predicate: "partners_with", Object: big.Entities[i+1].ID,
+			ValidFrom: "2025-0" + string(rune('1'+i)), ValidTo: "2025",
+			Attributes: []graph.Attribute{{Key: "amount", Value: "5000", Unit: "万元", Type: graph.AttrNumber}},
+		})
+	}
+	if _, err := s.ReplaceDocument(t.Context(), dated); err != nil {
 		t.Fatal(err)
 	}
 }

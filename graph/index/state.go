@@ -61,10 +61,11 @@ func cloneEntity(e *graph.Entity) graph.Entity {
 	return c
 }
 
-// cloneRelation copies r with an evidence slice of its own.
+// cloneRelation copies r with evidence and attribute slices of its own.
 func cloneRelation(r *graph.Relation) graph.Relation {
 	c := *r
 	c.Evidence = slices.Clone(r.Evidence)
+	c.Attributes = slices.Clone(r.Attributes)
 	return c
 }
 

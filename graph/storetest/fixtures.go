@@ -44,7 +44,8 @@ func factsA() graph.DocumentFacts {
 	evPolicy := cite(textA, "印发《闵行区促进科技创新若干措施》（闵府办发〔2024〕33号）", "二")
 	evRD := cite(textA, "全社会研发投入266.18亿元", "三")
 	return graph.DocumentFacts{
-		Document: graph.Document{ID: docA, Title: "闵行区科学技术委员会2024年工作总结", TitleEn: "Minhang STC 2024 Work Summary", Text: textA, Digest: "sha256:aaaa"},
+		Document: graph.Document{ID: docA, Title: "闵行区科学技术委员会2024年工作总结", TitleEn: "Minhang STC 2024 Work Summary", Text: textA, Digest: "sha256:aaaa",
+			Date: "2025-01-15", Period: "2024"},
 		Entities: []graph.Entity{
 			{ID: docA, Kind: graph.KindDocument, Name: "闵行区科学技术委员会2024年工作总结", NameEn: "Minhang STC 2024 Work Summary"},
 			{
@@ -80,12 +81,19 @@ func factsA() graph.DocumentFacts {
 			},
 		},
 		Relations: []graph.Relation{
-			{Subject: "org/mh-stc", Predicate: "co_builds", Object: "place/neobay", Evidence: []graph.Evidence{evBuild}},
+			// Time and qualifiers: open towards the future, two attributes
+			// (one typed, with a unit).
+			{Subject: "org/mh-stc", Predicate: "co_builds", Object: "place/neobay", Evidence: []graph.Evidence{evBuild},
+				ValidFrom: "2024", Attributes: []graph.Attribute{
+					{Key: "role", Value: "牵头单位"},
+					{Key: "amount", Value: "5000", Unit: "万元", Type: graph.AttrNumber},
+				}},
 			{Subject: "org/sjtu", Predicate: "co_builds", Object: "place/neobay", Evidence: []graph.Evidence{evBuild}},
 			{Subject: "org/ecnu", Predicate: "co_builds", Object: "place/neobay", Evidence: []graph.Evidence{evBuild}},
 			// Symmetric, given with the larger ID first.
 			{Subject: "org/sjtu", Predicate: "signs_agreement_with", Object: "org/ecnu", Evidence: []graph.Evidence{evSign}},
-			{Subject: "org/mh-stc", Predicate: "issues", Object: "policy/measures", Evidence: []graph.Evidence{evPolicy}},
+			{Subject: "org/mh-stc", Predicate: "issues", Object: "policy/measures", Evidence: []graph.Evidence{evPolicy},
+				ValidFrom: "2024-09-13", ValidTo: "2024-09-13"},
 			{Subject: "ind/rd-spend", Predicate: "measures", Object: "org/mh-stc", Evidence: []graph.Evidence{evRD}},
 		},
 	}
@@ -98,7 +106,7 @@ func factsB() graph.DocumentFacts {
 	evLand := cite(textB, "落户大零号湾", "一")
 	evRank := cite(textB, "上海交通大学科研实力全市第一", "二")
 	return graph.DocumentFacts{
-		Document: graph.Document{ID: docB, Title: "第二份文件", Text: textB},
+		Document: graph.Document{ID: docB, Title: "第二份文件", Text: textB, Date: "2025-07-01", Period: "2025-01/2025-06"},
 		Entities: []graph.Entity{
 			{
 				ID: "org/sjtu", Kind: graph.KindInstitution, Name: "上海交通大学（闵行）",
@@ -113,8 +121,10 @@ func factsB() graph.DocumentFacts {
 			{ID: "org/fudan", Kind: graph.KindInstitution, Name: "复旦大学", NameEn: "Fudan University", Evidence: []graph.Evidence{evCoop}},
 		},
 		Relations: []graph.Relation{
-			{Subject: "org/sjtu", Predicate: "partners_with", Object: "org/fudan", Evidence: []graph.Evidence{evCoop}},
-			{Subject: "org/fudan", Predicate: "lands_in", Object: "place/neobay", Evidence: []graph.Evidence{evLand}},
+			{Subject: "org/sjtu", Predicate: "partners_with", Object: "org/fudan", Evidence: []graph.Evidence{evCoop},
+				ValidFrom: "2025-03", ValidTo: "2025"},
+			{Subject: "org/fudan", Predicate: "lands_in", Object: "place/neobay", Evidence: []graph.Evidence{evLand},
+				ValidFrom: "2025-05-20"},
 		},
 	}
 }

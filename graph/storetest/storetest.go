@@ -474,28 +474,61 @@ func testInvalid(t *testing.T, s graph.Store) {
 			f.Relations = slices.DeleteFunc(f.Relations, func(r graph.Relation) bool { return r.Object == "place/neobay" })
 		}},
 	}
+	reject := func(t *testing.T, name string, mutate func(f *graph.DocumentFacts), want ...string) {
+		t.Helper()
+		f := factsA()
+		f.Document.Title = "changed, but must not be written"
+		mutate(&f)
+		ch, err := s.ReplaceDocument(ctx(t), f)
+		if !errors.Is(err, graph.ErrInvalid) {
+			t.Fatalf("ReplaceDocument: %+v, %v; want ErrInvalid", ch, err)
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("ReplaceDocument: %v; want it to name %q", err, w)
+			}
+		}
+		if !ch.Unchanged() {
+			t.Errorf("failed write reports change %+v", ch)
+		}
+		if _, err := s.PutFacts(ctx(t), f); name != "orphans another document's relation" && !errors.Is(err, graph.ErrInvalid) {
+			t.Errorf("PutFacts: %v; want ErrInvalid", err)
+		}
+		if after := export(t, s); after != before {
+			t.Error("a rejected write changed the stored quads")
+		}
+		if g := generation(t, s); g != g0 {
+			t.Errorf("a rejected write changed the generation: %d -> %d", g0, g)
+		}
+	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f := factsA()
-			f.Document.Title = "changed, but must not be written"
-			tc.mutate(&f)
-			ch, err := s.ReplaceDocument(ctx(t), f)
-			if !errors.Is(err, graph.ErrInvalid) {
-				t.Fatalf("ReplaceDocument: %+v, %v; want ErrInvalid", ch, err)
-			}
-			if !ch.Unchanged() {
-				t.Errorf("failed write reports change %+v", ch)
-			}
-			if _, err := s.PutFacts(ctx(t), f); tc.name != "orphans another document's relation" && !errors.Is(err, graph.ErrInvalid) {
-				t.Errorf("PutFacts: %v; want ErrInvalid", err)
-			}
-			if after := export(t, s); after != before {
-				t.Error("a rejected write changed the stored quads")
-			}
-			if g := generation(t, s); g != g0 {
-				t.Errorf("a rejected write changed the generation: %d -> %d", g0, g)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { reject(t, tc.name, tc.mutate) })
+	}
+	// Time: the error names the relation (by ID) or document and the field.
+	r0 := factsA().Relations[0]
+	r0ID := relID(docA, r0.Subject, r0.Predicate, r0.Object)
+	timeTests := []struct {
+		name   string
+		mutate func(f *graph.DocumentFacts)
+		want   []string
+	}{
+		{"bad validFrom", func(f *graph.DocumentFacts) { f.Relations[0].ValidFrom = "2024年5月" }, []string{r0ID, "validFrom", "2024年5月"}},
+		{"bad validTo", func(f *graph.DocumentFacts) { f.Relations[0].ValidTo = "2024-13" }, []string{r0ID, "validTo"}},
+		{"validTo before validFrom", func(f *graph.DocumentFacts) { f.Relations[0].ValidTo = "2023-12" }, []string{r0ID, "validTo", "validFrom"}},
+		{"bad relation attribute", func(f *graph.DocumentFacts) { f.Relations[0].Attributes[1].Value = "五千" }, []string{r0ID, "amount"}},
+		{"relation attribute with two units", func(f *graph.DocumentFacts) {
+			f.Relations[0].Attributes = append(f.Relations[0].Attributes, graph.Attribute{Key: "amount", Value: "1", Unit: "亿元", Type: graph.AttrNumber})
+		}, []string{r0ID, "amount", "units"}},
+		{"one relation twice with different validity", func(f *graph.DocumentFacts) {
+			r := f.Relations[0]
+			r.ValidFrom = "2025"
+			f.Relations = append(f.Relations, r)
+		}, []string{r0ID, "validity"}},
+		{"bad document date", func(f *graph.DocumentFacts) { f.Document.Date = "2025-01" }, []string{docA, "date"}},
+		{"bad document period", func(f *graph.DocumentFacts) { f.Document.Period = "2024/2023" }, []string{docA, "period"}},
+	}
+	for _, tc := range timeTests {
+		t.Run(tc.name, func(t *testing.T) { reject(t, tc.name, tc.mutate, tc.want...) })
 	}
 	// A relation may refer to an entity another document states.
 	c := graph.DocumentFacts{
@@ -579,7 +612,7 @@ func testRelationFilters(t *testing.T, s graph.Store) {
 		if r.ID == lands {
 			same(t, "lands_in", r, &graph.Relation{
 				ID: lands, Subject: "org/fudan", Predicate: "lands_in", Object: "place/neobay", Document: docB,
-				Evidence: withDoc(docB, cite(textB, "落户大零号湾", "一")),
+				Evidence: withDoc(docB, cite(textB, "落户大零号湾", "一")), ValidFrom: "2025-05-20",
 			})
 		}
 	}
@@ -757,6 +790,11 @@ func testRelationsByID(t *testing.T, s graph.Store) {
 	want0 := &graph.Relation{
 		ID: relID(docA, r0.Subject, r0.Predicate, r0.Object), Subject: r0.Subject, Predicate: r0.Predicate, Object: r0.Object,
 		Document: docA, Evidence: withDoc(docA, r0.Evidence...),
+		ValidFrom: "2024",
+		Attributes: []graph.Attribute{ // by key; an empty type reads back as text
+			{Key: "amount", Value: "5000", Unit: "万元", Type: graph.AttrNumber},
+			{Key: "role", Value: "牵头单位", Type: graph.AttrText},
+		},
 	}
 	partner := relID(docB, "org/fudan", "partners_with", "org/sjtu")
 	got, err := s.Relations(ctx(t), []string{want0.ID, "rel/0000000000000000", partner, want0.ID})
@@ -772,7 +810,8 @@ func testRelationsByID(t *testing.T, s graph.Store) {
 	}
 	same(t, "partners_with", got[2], &graph.Relation{
 		ID: partner, Subject: "org/fudan", Predicate: "partners_with", Object: "org/sjtu", Document: docB,
-		Evidence: withDoc(docB, cite(textB, "复旦大学与上海交通大学开展合作", "一")),
+		Evidence:  withDoc(docB, cite(textB, "复旦大学与上海交通大学开展合作", "一")),
+		ValidFrom: "2025-03", ValidTo: "2025",
 	})
 	same(t, "repeated ID", got[3], want0)
 	// An explicit relation ID is kept.
@@ -911,7 +950,7 @@ func testDeleteRelation(t *testing.T, s graph.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ch.Document != docB || ch.RelationsRemoved != 1 || ch.QuadsRemoved != 3 || ch.QuadsAdded != 0 {
+	if ch.Document != docB || ch.RelationsRemoved != 1 || ch.QuadsRemoved != 4 || ch.QuadsAdded != 0 { // relation, statedIn, evidence, validFrom
 		t.Errorf("DeleteRelation: %+v", ch)
 	}
 	if rels, err := s.Relations(ctx(t), []string{id}); err != nil || rels[0] != nil {
@@ -920,7 +959,7 @@ func testDeleteRelation(t *testing.T, s graph.Store) {
 	if got := relIDs(relationsOf(t, s, "org/fudan", graph.RelationFilter{Predicates: []string{"lands_in"}})); len(got) != 0 {
 		t.Errorf("deleted relation still incident: %v", got)
 	}
-	if after := stats(t, s); after.Relations != before.Relations-1 || after.Quads != before.Quads-3 {
+	if after := stats(t, s); after.Relations != before.Relations-1 || after.Quads != before.Quads-4 {
 		t.Errorf("stats after delete: %d relations, %d quads; before %d, %d", after.Relations, after.Quads, before.Relations, before.Quads)
 	}
 	if _, err := s.DeleteRelation(ctx(t), id); !errors.Is(err, graph.ErrNotFound) {
