@@ -86,6 +86,7 @@ type EntitySpec struct {
 	DescriptionEn string
 	Attributes    []AttributeSpec
 	Evidence      []*EvidenceSpec
+	Draft         bool // marked draft: true, not yet reviewed (see draft.go)
 	File          *FactFile
 	Line          int
 	Path          string // YAML path, e.g. entities[3]
@@ -105,6 +106,7 @@ type RelationSpec struct {
 	Predicate string
 	Object    string
 	Evidence  []*EvidenceSpec
+	Draft     bool // marked draft: true, not yet reviewed (see draft.go)
 	File      *FactFile
 	Line      int
 	Path      string
@@ -302,7 +304,7 @@ func parseFactFile(fl files, p string) (*FactFile, []Problem) {
 }
 
 func (y *yfile) entity(n ast.Node, p string) *EntitySpec {
-	fields, ok := y.mapping(n, p, "id", "kind", "name", "nameEn", "aliases", "description", "descriptionEn", "attributes", "evidence")
+	fields, ok := y.mapping(n, p, "id", "kind", "name", "nameEn", "aliases", "description", "descriptionEn", "attributes", "evidence", DraftField)
 	if !ok {
 		return nil
 	}
@@ -336,11 +338,12 @@ func (y *yfile) entity(n ast.Node, p string) *EntitySpec {
 		}
 	}
 	e.Evidence = y.evidence(fields, p)
+	e.Draft = y.draftMark(fields, p)
 	return e
 }
 
 func (y *yfile) relation(n ast.Node, p string) *RelationSpec {
-	fields, ok := y.mapping(n, p, "subject", "predicate", "object", "evidence")
+	fields, ok := y.mapping(n, p, "subject", "predicate", "object", "evidence", DraftField)
 	if !ok {
 		return nil
 	}
@@ -349,6 +352,7 @@ func (y *yfile) relation(n ast.Node, p string) *RelationSpec {
 	r.Predicate = y.str(fields, "predicate", p)
 	r.Object = y.str(fields, "object", p)
 	r.Evidence = y.evidence(fields, p)
+	r.Draft = y.draftMark(fields, p)
 	return r
 }
 

@@ -90,6 +90,7 @@ func (v *validator) run() {
 		v.facts(d, known)
 	}
 	v.kindsAgree()
+	v.drafts()
 }
 
 // kindsAgree reports entities that documents give different kinds (the
