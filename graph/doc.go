@@ -87,7 +87,10 @@
 // Cayley's ApplyDeltas and the additions written by graph/cayleystore
 // straight into Cayley's kv layout (kvwrite.go, tested to leave exactly
 // what ApplyDeltas leaves), which is 1.5x faster and keeps a small write
-// proportional to the write, not to the store.
+// proportional to the write, not to the store. SyncDocuments does the same
+// over the union of every given document's diff and the whole quad set of
+// every stored document it removes (all but CurationDocument), in one
+// write; references are checked against the state after it.
 //
 // Two store-internal graphs live beside the facts:
 //
@@ -103,8 +106,10 @@
 // without a type comes back as "text" and evidence without a document names
 // the document stating the fact.
 //
-// Stats.Quads and ExportNQuads cover every quad, the meta and audit graphs
-// included; the export is sorted, so equal graphs export to equal bytes.
+// Stats.Quads counts every stored quad, the meta and audit graphs
+// included. ExportNQuads writes every quad but the meta graph (the
+// generation is the store's own: a restore bumps the target's), sorted, so
+// equal graphs export to equal bytes whatever their history.
 //
 // Indexes: Cayley's memstore indexes all four directions. Its kv (bbolt)
 // store indexes subject and object only, so new bbolt files also get

@@ -48,6 +48,9 @@ type Change struct {
 	RelationsRemoved int    `json:"relationsRemoved"`
 	QuadsAdded       int    `json:"quadsAdded"`
 	QuadsRemoved     int    `json:"quadsRemoved"`
+	// DocumentRemoved is set when the write removed the document itself
+	// (SyncDocuments, for a stored document it was not given).
+	DocumentRemoved bool `json:"documentRemoved,omitempty"`
 }
 
 // Unchanged reports whether the write changed nothing.
@@ -126,6 +129,22 @@ type Store interface {
 	// else ErrInvalid. Replacing with identical facts changes nothing.
 	ReplaceDocument(ctx context.Context, facts DocumentFacts) (Change, error)
 
+	// SyncDocuments makes the store's source documents exactly docs, in
+	// one atomic write: a document of docs not stored yet is added, a
+	// stored one has its facts replaced (as by ReplaceDocument), and a
+	// stored document not in docs is removed completely (its text, title,
+	// entity facts, relations and DOCUMENT entity). CurationDocument is
+	// never touched and may not be in docs. Either all of it is applied or
+	// none (even if the process is killed). References are checked against
+	// the state after the write: a relation whose end no document states
+	// any more (for example a curated relation to an entity only a removed
+	// document stated) is ErrInvalid naming the relation and the entity,
+	// as is a document given twice. It returns one Change per document of
+	// docs, in the order given, then one per removed document (by ID,
+	// DocumentRemoved set). Syncing with the stored documents changes
+	// nothing.
+	SyncDocuments(ctx context.Context, docs []DocumentFacts) ([]Change, error)
+
 	// PutFacts adds or updates (by ID) entities and relations of one
 	// document, atomically, without removing its other facts. Used by
 	// curation. An entity given here replaces that document's facts about it.
@@ -142,7 +161,10 @@ type Store interface {
 	// Audit returns audit entries, newest first, at most limit of them.
 	Audit(ctx context.Context, limit int) ([]AuditEntry, error)
 
-	// ExportNQuads writes the whole stored graph as N-Quads.
+	// ExportNQuads writes the whole stored graph as N-Quads, sorted: the
+	// facts of every document and the audit trail, but not the
+	// store-internal generation, so equal graphs export to equal bytes
+	// whatever their history.
 	ExportNQuads(ctx context.Context, w io.Writer) error
 
 	// Ping checks that the backend answers (for /readyz).

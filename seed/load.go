@@ -15,10 +15,14 @@ import (
 )
 
 // Load validates the data directory dataDir and, if it has no problem at
-// all, replaces each of its documents in st (ReplaceDocument, atomic per
-// document). With any problem nothing is written and the error is a
-// *ValidationError (errors.Is graph.ErrInvalid). Loading the same dataset
-// twice leaves the graph unchanged.
+// all, makes the store's source documents exactly those of the directory,
+// in one atomic write (graph.Store.SyncDocuments): new documents are
+// added, changed ones replaced, stored documents no longer in the
+// directory removed; curated facts stay. With any problem nothing is
+// written: the error is a *ValidationError (errors.Is graph.ErrInvalid)
+// for the dataset, or the store's error (naming the document) for a
+// conflict with stored facts. Loading the same dataset twice leaves the
+// graph unchanged.
 func Load(ctx context.Context, st graph.Store, dataDir string, log *slog.Logger) ([]graph.Change, error) {
 	ds, err := Parse(dataDir)
 	if err != nil {
@@ -27,34 +31,29 @@ func Load(ctx context.Context, st graph.Store, dataDir string, log *slog.Logger)
 	return ds.Load(ctx, st, log)
 }
 
-// Load validates the dataset and replaces its documents in st; see Load.
+// Load validates the dataset and syncs the store's documents with it; see
+// Load.
 func (ds *Dataset) Load(ctx context.Context, st graph.Store, log *slog.Logger) ([]graph.Change, error) {
 	facts, err := ds.Facts()
 	if err != nil {
 		return nil, err
 	}
-	changes := make([]graph.Change, 0, len(facts))
-	for _, f := range facts {
-		if err := ctx.Err(); err != nil {
-			return changes, fmt.Errorf("seed: %w", err)
-		}
-		log.DebugContext(ctx, "replacing document", "document", f.Document.ID,
-			"entities", len(f.Entities), "relations", len(f.Relations))
-		ch, err := st.ReplaceDocument(ctx, f)
-		if err != nil {
-			return changes, fmt.Errorf("seed: replace document %s: %w", f.Document.ID, err)
-		}
-		if ch.Document == "" {
-			ch.Document = f.Document.ID
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	log.DebugContext(ctx, "syncing documents", "documents", len(facts))
+	changes, err := st.SyncDocuments(ctx, facts)
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	for _, ch := range changes {
 		log.InfoContext(ctx, "document seeded",
-			"document", f.Document.ID,
-			"entities", len(f.Entities), "relations", len(f.Relations),
+			"document", ch.Document,
+			"removed", ch.DocumentRemoved,
 			"unchanged", ch.Unchanged(),
 			"entitiesAdded", ch.EntitiesAdded, "entitiesChanged", ch.EntitiesChanged, "entitiesRemoved", ch.EntitiesRemoved,
 			"relationsAdded", ch.RelationsAdded, "relationsRemoved", ch.RelationsRemoved,
 			"quadsAdded", ch.QuadsAdded, "quadsRemoved", ch.QuadsRemoved)
-		changes = append(changes, ch)
 	}
 	return changes, nil
 }
@@ -240,5 +239,8 @@ func Summary(ch graph.Change) string {
 	add(ch.EntitiesRemoved, "entities removed")
 	add(ch.RelationsAdded, "relations added")
 	add(ch.RelationsRemoved, "relations removed")
+	if ch.DocumentRemoved {
+		parts = append([]string{"document removed"}, parts...)
+	}
 	return fmt.Sprintf("%s: %s (%d quads added, %d removed)", ch.Document, strings.Join(parts, ", "), ch.QuadsAdded, ch.QuadsRemoved)
 }

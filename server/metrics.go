@@ -201,6 +201,11 @@ func (s instrumentedStore) ReplaceDocument(ctx context.Context, facts graph.Docu
 	return v, s.note("ReplaceDocument", err)
 }
 
+func (s instrumentedStore) SyncDocuments(ctx context.Context, docs []graph.DocumentFacts) ([]graph.Change, error) {
+	v, err := s.Store.SyncDocuments(ctx, docs)
+	return v, s.note("SyncDocuments", err)
+}
+
 func (s instrumentedStore) PutFacts(ctx context.Context, facts graph.DocumentFacts) (graph.Change, error) {
 	v, err := s.Store.PutFacts(ctx, facts)
 	return v, s.note("PutFacts", err)

@@ -58,7 +58,7 @@ func TestKillMidSeed(t *testing.T) {
 	refDB := filepath.Join(root, "ref.db")
 	copyFile(t, oldDB, refDB)
 	ref := start(t, "", "seed", "--path", refDB, "--data", newData, "--log-format", "json", "--log-level", "debug")
-	ref.waitLog(t, "replacing document", 2*time.Minute)
+	ref.waitLog(t, "syncing documents", 2*time.Minute)
 	began := time.Now()
 	if code := ref.wait(t, 5*time.Minute); code != exitOK {
 		t.Fatalf("reference seed exited %d:\n%s", code, ref.stderr())
@@ -79,7 +79,7 @@ func TestKillMidSeed(t *testing.T) {
 		workDB := filepath.Join(root, "work.db")
 		copyFile(t, oldDB, workDB)
 		c := start(t, "", "seed", "--path", workDB, "--data", newData, "--log-format", "json", "--log-level", "debug")
-		c.waitLog(t, "replacing document", 2*time.Minute)
+		c.waitLog(t, "syncing documents", 2*time.Minute)
 		// Spread kills over the write; the last one falls just after it.
 		delay := time.Duration(rng.Int64N(int64(write)))
 		if i == 0 {

@@ -631,6 +631,15 @@ func (r *reader) allQuads() ([]quad.Quad, error) {
 // existing returns which of ids have facts (a kind) from a document other
 // than except ("" excludes none).
 func (r *reader) existing(ids []string, except string) (map[string]bool, error) {
+	return r.existingExcept(ids, map[string]bool{except: except != ""})
+}
+
+// existingExcept returns which of ids have facts (a kind) from a document
+// not in except.
+func (r *reader) existingExcept(ids []string, except map[string]bool) (map[string]bool, error) {
+	if len(ids) == 0 {
+		return map[string]bool{}, nil
+	}
 	qs, err := r.quads(quad.Subject, idIRIs(uniq(ids)), is(rdfType))
 	if err != nil {
 		return nil, err
@@ -642,7 +651,7 @@ func (r *reader) existing(ids []string, except string) (map[string]bool, error) 
 		}
 		id, ok1 := idOf(q.Subject)
 		doc, ok2 := idOf(q.Label)
-		if ok1 && ok2 && doc != except {
+		if ok1 && ok2 && !except[doc] {
 			out[id] = true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -433,7 +434,9 @@ func (s *Store) Audit(ctx context.Context, limit int) ([]graph.AuditEntry, error
 }
 
 // ExportNQuads implements graph.Store. Quads are written sorted, so equal
-// graphs export to equal bytes.
+// graphs export to equal bytes; the store-internal meta graph (the
+// generation) is left out, so equal graphs export equally whatever their
+// history.
 func (s *Store) ExportNQuads(ctx context.Context, w io.Writer) error {
 	if err := s.rlock(ctx); err != nil {
 		return err
@@ -443,6 +446,7 @@ func (s *Store) ExportNQuads(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return s.wrap("export", err)
 	}
+	qs = slices.DeleteFunc(qs, func(q quad.Quad) bool { return q.Label == metaGraph })
 	return writeNQuads(ctx, w, qs)
 }
 

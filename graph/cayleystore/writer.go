@@ -26,13 +26,25 @@ import (
 // changed the backend in between (the generation quad moved), the write is
 // planned again.
 func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del, add []quad.Quad, ch graph.Change, err error)) (graph.Change, error) {
+	chs, err := s.writeMany(ctx, op, func(r *reader) ([]quad.Quad, []quad.Quad, []graph.Change, error) {
+		del, add, ch, err := plan(r)
+		return del, add, []graph.Change{ch}, err
+	})
+	if err != nil {
+		return graph.Change{}, err
+	}
+	return chs[0], nil
+}
+
+// writeMany is write for a plan that reports one change per document.
+func (s *Store) writeMany(ctx context.Context, op string, plan func(r *reader) (del, add []quad.Quad, chs []graph.Change, err error)) ([]graph.Change, error) {
 	if err := ctx.Err(); err != nil {
-		return graph.Change{}, fmt.Errorf("cayleystore: %s: %w", op, err)
+		return nil, fmt.Errorf("cayleystore: %s: %w", op, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return graph.Change{}, graph.ErrClosed
+		return nil, graph.ErrClosed
 	}
 	for attempt := 1; ; attempt++ {
 		r := s.reader(ctx)
@@ -42,13 +54,13 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 		g, hasGen, err := r.generation()
 		var (
 			del, add []quad.Quad
-			ch       graph.Change
+			chs      []graph.Change
 		)
 		if err == nil {
-			del, add, ch, err = plan(r)
+			del, add, chs, err = plan(r)
 		}
 		if err == nil && len(del) == 0 && len(add) == 0 {
-			return ch, nil
+			return chs, nil
 		}
 		if err == nil {
 			err = ctx.Err()
@@ -59,17 +71,21 @@ func (s *Store) write(ctx context.Context, op string, plan func(r *reader) (del,
 			err = s.apply(makeDeltas(del, add, g, hasGen, s.inTx == nil))
 		}
 		if err == nil {
-			s.log.DebugContext(ctx, "store write", "op", op, "document", ch.Document,
-				"quadsAdded", ch.QuadsAdded, "quadsRemoved", ch.QuadsRemoved, "generation", g+1)
-			return ch, nil
+			docs := make([]string, len(chs))
+			for i, ch := range chs {
+				docs[i] = ch.Document
+			}
+			s.log.DebugContext(ctx, "store write", "op", op, "documents", docs,
+				"quadsAdded", len(add), "quadsRemoved", len(del), "generation", g+1)
+			return chs, nil
 		}
 		if s.sqlDB == nil || !retryable(err) || attempt >= maxWriteAttempts {
-			return graph.Change{}, s.wrap(op, err)
+			return nil, s.wrap(op, err)
 		}
 		s.log.InfoContext(ctx, "store write raced with another writer; retrying", "op", op, "attempt", attempt, "err", err)
 		select {
 		case <-ctx.Done():
-			return graph.Change{}, s.wrap(op, ctx.Err())
+			return nil, s.wrap(op, ctx.Err())
 		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
 		}
 	}
@@ -152,31 +168,253 @@ func (s *Store) apply(deltas []cgraph.Delta) error {
 
 // ReplaceDocument implements graph.Store.
 func (s *Store) ReplaceDocument(ctx context.Context, facts graph.DocumentFacts) (graph.Change, error) {
-	nf, err := normalize(facts)
+	p, err := planDocument(facts)
 	if err != nil {
 		return graph.Change{}, fmt.Errorf("cayleystore: replace document: %w", err)
 	}
-	doc := nf.Document.ID
-	want := quadSet{}
-	encodeDocumentMeta(want, nf.Document)
-	if err := encodeFacts(want, nf); err != nil {
-		return graph.Change{}, fmt.Errorf("cayleystore: replace document %s: %w", doc, err)
-	}
+	doc := p.nf.Document.ID
 	return s.write(ctx, "replace document "+doc, func(r *reader) ([]quad.Quad, []quad.Quad, graph.Change, error) {
-		cur, err := r.docQuads(doc)
+		del, add, chs, err := planDocuments(r, []docPlan{p}, nil)
 		if err != nil {
 			return nil, nil, graph.Change{}, err
 		}
-		if err := checkReferences(r, nf, true); err != nil {
-			return nil, nil, graph.Change{}, err
-		}
-		if err := checkOrphans(r, doc, cur, want); err != nil {
-			return nil, nil, graph.Change{}, err
-		}
-		del, add, ch := diff(cur, want)
-		ch.Document = doc
-		return del, add, ch, nil
+		return del, add, chs[0], nil
 	})
+}
+
+// SyncDocuments implements graph.Store: the diffs of every given document
+// and the deletion of every stored document not given, applied as one
+// write (see apply: one transaction on every backend).
+func (s *Store) SyncDocuments(ctx context.Context, docs []graph.DocumentFacts) ([]graph.Change, error) {
+	plans := make([]docPlan, len(docs))
+	given := make(map[string]bool, len(docs))
+	for i, f := range docs {
+		p, err := planDocument(f)
+		if err != nil {
+			return nil, fmt.Errorf("cayleystore: sync documents: %w", err)
+		}
+		id := p.nf.Document.ID
+		if id == graph.CurationDocument {
+			return nil, fmt.Errorf("cayleystore: sync documents: %w: document %s holds the curated facts; syncing never touches it", graph.ErrInvalid, id)
+		}
+		if given[id] {
+			return nil, fmt.Errorf("cayleystore: sync documents: %w: document %s is given twice", graph.ErrInvalid, id)
+		}
+		given[id] = true
+		plans[i] = p
+	}
+	return s.writeMany(ctx, "sync documents", func(r *reader) ([]quad.Quad, []quad.Quad, []graph.Change, error) {
+		stored, err := r.documentIDs()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		var removed []string
+		for _, id := range stored {
+			if !given[id] && id != graph.CurationDocument {
+				removed = append(removed, id)
+			}
+		}
+		return planDocuments(r, plans, removed)
+	})
+}
+
+// docPlan is one document to write: its normalised facts and their quads.
+type docPlan struct {
+	nf   graph.DocumentFacts
+	want quadSet
+}
+
+func planDocument(f graph.DocumentFacts) (docPlan, error) {
+	nf, err := normalize(f)
+	if err != nil {
+		return docPlan{}, err
+	}
+	want := quadSet{}
+	encodeDocumentMeta(want, nf.Document)
+	if err := encodeFacts(want, nf); err != nil {
+		return docPlan{}, fmt.Errorf("document %s: %w", nf.Document.ID, err)
+	}
+	return docPlan{nf: nf, want: want}, nil
+}
+
+// planDocuments returns the quads that turn the stored documents of plans
+// into their new facts and remove the documents `removed` completely, and
+// one change per document (plans in order, then removed). It checks the
+// references of the state after the write (checkFinal).
+func planDocuments(r *reader, plans []docPlan, removed []string) (del, add []quad.Quad, chs []graph.Change, err error) {
+	curs := make([]quadSet, len(plans))
+	for i, p := range plans {
+		if curs[i], err = r.docQuads(p.nf.Document.ID); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	gone := make([]quadSet, len(removed))
+	for i, id := range removed {
+		if gone[i], err = r.docQuads(id); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if err := checkFinal(r, plans, curs, removed, gone); err != nil {
+		return nil, nil, nil, err
+	}
+	for i, p := range plans {
+		d, a, ch := diff(curs[i], p.want)
+		ch.Document = p.nf.Document.ID
+		del, add = append(del, d...), append(add, a...)
+		chs = append(chs, ch)
+	}
+	for i, id := range removed {
+		d, _, ch := diff(gone[i], nil)
+		ch.Document, ch.DocumentRemoved = id, true
+		del = append(del, d...)
+		chs = append(chs, ch)
+	}
+	// A quad one document drops and another adds (a relation whose
+	// explicit ID moved between documents) stays.
+	if len(plans)+len(removed) > 1 && len(del) > 0 && len(add) > 0 {
+		dropped := make(map[quad.Quad]bool, len(del))
+		for _, q := range del {
+			dropped[q] = true
+		}
+		kept := map[quad.Quad]bool{}
+		add = slices.DeleteFunc(add, func(q quad.Quad) bool {
+			if dropped[q] {
+				kept[q] = true
+				return true
+			}
+			return false
+		})
+		del = slices.DeleteFunc(del, func(q quad.Quad) bool { return kept[q] })
+	}
+	return del, add, chs, nil
+}
+
+// checkFinal checks the references of the state a write of plans (whose
+// documents now hold curs) and the removal of the documents `removed`
+// (now holding gone) leaves: every relation end of the new facts is an
+// entity stated by some document afterwards; no entity that only the
+// written or removed documents stated disappears while a relation of
+// another document refers to it; and no relation ID is used by two
+// documents.
+func checkFinal(r *reader, plans []docPlan, curs []quadSet, removed []string, gone []quadSet) error {
+	touched := make(map[string]bool, len(plans)+len(removed))
+	for _, p := range plans {
+		touched[p.nf.Document.ID] = true
+	}
+	for _, id := range removed {
+		touched[id] = true
+	}
+	// Entities the written documents state (every normalised entity has a
+	// kind), and the relation IDs they use.
+	stated := map[string]bool{}
+	relDoc := map[string]string{}
+	var custom []string
+	for _, p := range plans {
+		doc := p.nf.Document.ID
+		for _, e := range p.nf.Entities {
+			stated[e.ID] = true
+		}
+		for _, rel := range p.nf.Relations {
+			if other, dup := relDoc[rel.ID]; dup {
+				return fmt.Errorf("%w: document %s: relation ID %s is also used by document %s", graph.ErrInvalid, doc, rel.ID, other)
+			}
+			relDoc[rel.ID] = doc
+			if rel.ID != graph.RelationID(doc, rel.Subject, rel.Predicate, rel.Object) {
+				custom = append(custom, rel.ID)
+			}
+		}
+	}
+	// Relation ends not stated by the written documents must be stated by
+	// an untouched one.
+	var ends []string
+	for _, p := range plans {
+		for _, rel := range p.nf.Relations {
+			for _, id := range []string{rel.Subject, rel.Object} {
+				if !stated[id] {
+					ends = append(ends, id)
+				}
+			}
+		}
+	}
+	elsewhere, err := r.existingExcept(ends, touched)
+	if err != nil {
+		return err
+	}
+	for _, p := range plans {
+		for _, rel := range p.nf.Relations {
+			for _, id := range []string{rel.Subject, rel.Object} {
+				if !stated[id] && !elsewhere[id] {
+					return fmt.Errorf("%w: document %s: relation %s (%s %s %s): no entity %q in any document",
+						graph.ErrInvalid, p.nf.Document.ID, rel.ID, rel.Subject, rel.Predicate, rel.Object, id)
+				}
+			}
+		}
+	}
+	owners, err := r.statementDocuments(custom)
+	if err != nil {
+		return err
+	}
+	for _, id := range custom {
+		if other := owners[id]; other != "" && !touched[other] {
+			return fmt.Errorf("%w: document %s: relation ID %s is already used by document %s", graph.ErrInvalid, relDoc[id], id, other)
+		}
+	}
+	// Entities whose facts the write drops (from the document that stated
+	// them): do relations of untouched documents still refer to them?
+	lost := map[string]string{} // entity -> a document that no longer states it
+	ownRels := map[string]bool{}
+	collect := func(doc string, cur quadSet) {
+		for _, o := range cur {
+			switch o.kind {
+			case ownEntity:
+				if !stated[o.id] && lost[o.id] == "" {
+					lost[o.id] = doc
+				}
+			case ownRelation:
+				ownRels[o.id] = true
+			}
+		}
+	}
+	for i, p := range plans {
+		collect(p.nf.Document.ID, curs[i])
+	}
+	for i, id := range removed {
+		collect(id, gone[i])
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(lost))
+	for id := range lost {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	if elsewhere, err = r.existingExcept(ids, touched); err != nil {
+		return err
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return elsewhere[id] })
+	inc, err := r.incident(ids, graph.RelationFilter{})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		for _, e := range inc[id] {
+			if ownRels[e.rel.ID] {
+				continue // a relation of a written or removed document: checked above or deleted
+			}
+			docs, err := r.statementDocuments([]string{e.rel.ID})
+			if err != nil {
+				return err
+			}
+			how := "no longer states it"
+			if slices.Contains(removed, lost[id]) {
+				how = "is removed"
+			}
+			return fmt.Errorf("%w: relation %s (%s %s %s) of document %s refers to entity %q, which no document states after the write: document %s %s",
+				graph.ErrInvalid, e.rel.ID, e.rel.Subject, e.rel.Predicate, e.rel.Object, docs[e.rel.ID], id, lost[id], how)
+		}
+	}
+	return nil
 }
 
 // PutFacts implements graph.Store. The document's own description is
@@ -334,57 +572,6 @@ func checkReferences(r *reader, nf graph.DocumentFacts, replacing bool) error {
 		}
 		if other := stated[rel.ID]; other != "" && other != doc {
 			return fmt.Errorf("%w: document %s: relation ID %s is already used by document %s", graph.ErrInvalid, doc, rel.ID, other)
-		}
-	}
-	return nil
-}
-
-// checkOrphans refuses a replacement that drops the last facts about an
-// entity that relations of other documents still refer to.
-func checkOrphans(r *reader, doc string, cur, want quadSet) error {
-	gone := map[string]bool{}
-	ownRels := map[string]bool{}
-	for _, o := range cur {
-		switch o.kind {
-		case ownEntity:
-			gone[o.id] = true
-		case ownRelation:
-			ownRels[o.id] = true
-		}
-	}
-	for _, o := range want {
-		if o.kind == ownEntity {
-			delete(gone, o.id)
-		}
-	}
-	if len(gone) == 0 {
-		return nil
-	}
-	ids := make([]string, 0, len(gone))
-	for id := range gone {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	elsewhere, err := r.existing(ids, doc)
-	if err != nil {
-		return err
-	}
-	ids = slices.DeleteFunc(ids, func(id string) bool { return elsewhere[id] })
-	ends, err := r.incident(ids, graph.RelationFilter{})
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		for _, e := range ends[id] {
-			if ownRels[e.rel.ID] {
-				continue
-			}
-			docs, err := r.statementDocuments([]string{e.rel.ID})
-			if err != nil {
-				return err
-			}
-			return fmt.Errorf("%w: document %s no longer states entity %q, but relation %s (%s %s %s) of document %s refers to it",
-				graph.ErrInvalid, doc, id, e.rel.ID, e.rel.Subject, e.rel.Predicate, e.rel.Object, docs[e.rel.ID])
 		}
 	}
 	return nil

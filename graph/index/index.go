@@ -613,16 +613,53 @@ func (s *Store) ReplaceDocument(ctx context.Context, facts graph.DocumentFacts) 
 			return ch, nil, nil, err
 		}
 		ents, rels := touched(doc, facts)
-		for id := range st.docEnts[doc] {
-			ents = append(ents, id)
-		}
-		for id := range st.docRels[doc] {
-			rels = append(rels, id)
-			r := st.rels[id]
-			ents = append(ents, r.Subject, r.Object)
-		}
-		return ch, ents, rels, nil
+		e, r := st.documentFacts(doc)
+		return ch, append(ents, e...), append(rels, r...), nil
 	})
+}
+
+// SyncDocuments implements graph.Store. The read-back covers every
+// entity and relation of the given documents and of the documents the
+// index holds that the write removes.
+func (s *Store) SyncDocuments(ctx context.Context, docs []graph.DocumentFacts) ([]graph.Change, error) {
+	var chs []graph.Change
+	_, err := s.write(ctx, func(st *state) (graph.Change, []string, []string, error) {
+		var err error
+		chs, err = s.backing.SyncDocuments(ctx, docs)
+		if err != nil {
+			return graph.Change{}, nil, nil, err
+		}
+		given := make(map[string]bool, len(docs))
+		var ents, rels []string
+		for _, f := range docs {
+			given[f.Document.ID] = true
+			e, r := touched(f.Document.ID, f)
+			ents, rels = append(ents, e...), append(rels, r...)
+		}
+		for _, ch := range chs {
+			given[ch.Document] = true
+		}
+		for _, d := range st.docs {
+			given[d.ID] = true
+		}
+		for doc := range given {
+			e, r := st.documentFacts(doc)
+			ents, rels = append(ents, e...), append(rels, r...)
+			ents = append(ents, doc)
+		}
+		// One change standing for all of them: write needs to know
+		// whether anything changed.
+		var sum graph.Change
+		for _, ch := range chs {
+			sum.QuadsAdded += ch.QuadsAdded
+			sum.QuadsRemoved += ch.QuadsRemoved
+		}
+		return sum, ents, rels, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return chs, nil
 }
 
 // PutFacts implements graph.Store.

@@ -277,3 +277,18 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// documentFacts lists the entities document doc states facts about and its
+// relations with their ends: what a write replacing or removing doc may
+// change.
+func (st *state) documentFacts(doc string) (ents, rels []string) {
+	for id := range st.docEnts[doc] {
+		ents = append(ents, id)
+	}
+	for id := range st.docRels[doc] {
+		rels = append(rels, id)
+		r := st.rels[id]
+		ents = append(ents, r.Subject, r.Object)
+	}
+	return ents, rels
+}

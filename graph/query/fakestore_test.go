@@ -200,6 +200,11 @@ func (f *fakeStore) ReplaceDocument(ctx context.Context, facts graph.DocumentFac
 	return f.putLocked(facts)
 }
 
+// SyncDocuments is not used by the query tests.
+func (f *fakeStore) SyncDocuments(ctx context.Context, docs []graph.DocumentFacts) ([]graph.Change, error) {
+	return nil, fmt.Errorf("fakeStore: SyncDocuments is not supported: %w", graph.ErrInvalid)
+}
+
 func (f *fakeStore) PutFacts(ctx context.Context, facts graph.DocumentFacts) (graph.Change, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -143,3 +143,31 @@ func withDoc(doc string, evs ...graph.Evidence) []graph.Evidence {
 	}
 	return out
 }
+
+// docC is a small dated news item of 2025: it states more about org/sjtu
+// (merge), adds a partner of it valid from 2025-03 and its own DOCUMENT
+// entity.
+const docC = "doc/c-2025-news"
+
+const textC = "2025年3月，上海交通大学与浙江大学签署合作协议，共建联合实验室，首期投入研发经费5000万元。\n"
+
+func factsC() graph.DocumentFacts {
+	evSign := cite(textC, "上海交通大学与浙江大学签署合作协议", "正文")
+	evLab := cite(textC, "共建联合实验室，首期投入研发经费5000万元", "正文")
+	return graph.DocumentFacts{
+		Document: graph.Document{ID: docC, Title: "上海交大与浙大签署合作协议", TitleEn: "SJTU and ZJU sign a cooperation agreement",
+			Text: textC, Digest: "sha256:cccc", Date: "2025-03-18", Period: "2025-03"},
+		Entities: []graph.Entity{
+			{ID: docC, Kind: graph.KindDocument, Name: "上海交大与浙大签署合作协议"},
+			{ID: "org/sjtu", Kind: graph.KindInstitution, Name: "上海交通大学", Aliases: []string{"上海交大"}, Evidence: []graph.Evidence{evSign}},
+			{ID: "org/zju", Kind: graph.KindInstitution, Name: "浙江大学", NameEn: "Zhejiang University", Aliases: []string{"浙大", "ZJU"}, Evidence: []graph.Evidence{evSign}},
+			{ID: "lab/sjtu-zju", Kind: graph.KindLab, Name: "上海交大—浙大联合实验室", Evidence: []graph.Evidence{evLab}},
+		},
+		Relations: []graph.Relation{
+			{Subject: "org/zju", Predicate: "signs_agreement_with", Object: "org/sjtu", Evidence: []graph.Evidence{evSign}, ValidFrom: "2025-03"},
+			{Subject: "org/sjtu", Predicate: "co_builds", Object: "lab/sjtu-zju", Evidence: []graph.Evidence{evLab}, ValidFrom: "2025-03",
+				Attributes: []graph.Attribute{{Key: "amount", Value: "5000", Unit: "万元", Type: graph.AttrNumber}}},
+			{Subject: "org/zju", Predicate: "co_builds", Object: "lab/sjtu-zju", Evidence: []graph.Evidence{evLab}, ValidFrom: "2025-03"},
+		},
+	}
+}
