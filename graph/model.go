@@ -236,3 +236,9 @@ func (d *Document) TitleEnOrNil() *string { return orNil(d.TitleEn) }
 
 // DigestOrNil is Digest, or nil when it is empty.
 func (d *Document) DigestOrNil() *string { return orNil(d.Digest) }
+
+// DateOrNil is Date, or nil when it is empty.
+func (d *Document) DateOrNil() *string { return orNil(d.Date) }
+
+// PeriodOrNil is Period, or nil when it is empty.
+func (d *Document) PeriodOrNil() *string { return orNil(d.Period) }

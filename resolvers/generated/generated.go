@@ -63,8 +63,10 @@ type ComplexityRoot struct {
 	}
 
 	Document struct {
+		DateOrNil    func(childComplexity int) int
 		DigestOrNil  func(childComplexity int) int
 		ID           func(childComplexity int) int
+		PeriodOrNil  func(childComplexity int) int
 		Text         func(childComplexity int) int
 		Title        func(childComplexity int) int
 		TitleEnOrNil func(childComplexity int) int
@@ -203,16 +205,19 @@ type ComplexityRoot struct {
 	}
 
 	Relation struct {
-		Document  func(childComplexity int) int
-		Evidence  func(childComplexity int) int
-		From      func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Inferred  func(childComplexity int) int
-		Label     func(childComplexity int) int
-		LabelEn   func(childComplexity int) int
-		Predicate func(childComplexity int) int
-		Symmetric func(childComplexity int) int
-		To        func(childComplexity int) int
+		Attributes     func(childComplexity int) int
+		Document       func(childComplexity int) int
+		Evidence       func(childComplexity int) int
+		From           func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Inferred       func(childComplexity int) int
+		Label          func(childComplexity int) int
+		LabelEn        func(childComplexity int) int
+		Predicate      func(childComplexity int) int
+		Symmetric      func(childComplexity int) int
+		To             func(childComplexity int) int
+		ValidFromOrNil func(childComplexity int) int
+		ValidToOrNil   func(childComplexity int) int
 	}
 
 	RelationConnection struct {
@@ -413,6 +418,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntry.Target(childComplexity), true
 
+	case "Document.date":
+		if e.ComplexityRoot.Document.DateOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.DateOrNil(childComplexity), true
 	case "Document.digest":
 		if e.ComplexityRoot.Document.DigestOrNil == nil {
 			break
@@ -425,6 +436,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.ID(childComplexity), true
+	case "Document.period":
+		if e.ComplexityRoot.Document.PeriodOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.PeriodOrNil(childComplexity), true
 	case "Document.text":
 		if e.ComplexityRoot.Document.Text == nil {
 			break
@@ -1040,6 +1057,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RankedEntity.Entity(childComplexity), true
 
+	case "Relation.attributes":
+		if e.ComplexityRoot.Relation.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Attributes(childComplexity), true
 	case "Relation.document":
 		if e.ComplexityRoot.Relation.Document == nil {
 			break
@@ -1100,6 +1123,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.To(childComplexity), true
+	case "Relation.validFrom":
+		if e.ComplexityRoot.Relation.ValidFromOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.ValidFromOrNil(childComplexity), true
+	case "Relation.validTo":
+		if e.ComplexityRoot.Relation.ValidToOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.ValidToOrNil(childComplexity), true
 
 	case "RelationConnection.edges":
 		if e.ComplexityRoot.RelationConnection.Edges == nil {
@@ -1581,6 +1616,13 @@ type Document {
   digest: String
   "The full text; evidence offsets are rune offsets into it."
   text: String!
+  "The day the document was issued (YYYY-MM-DD); null when unknown (the curation document)."
+  date: String
+  """
+  What the document reports on: one ISO date or two joined by / (2024,
+  2024-01/2024-11). Facts without a time of their own default to it.
+  """
+  period: String
 }
 
 "One change made through the curation API."
@@ -1729,6 +1771,23 @@ type Relation {
   evidence: [Evidence!]!
   "ID of the document the relation belongs to."
   document: ID!
+  """
+  When the fact begins to hold: an ISO date of the precision the source
+  gives (YYYY, YYYY-MM or YYYY-MM-DD), standing for the whole span it names,
+  so the fact holds from the start of that span. Null: open towards the past.
+  """
+  validFrom: String
+  """
+  When the fact stops holding: it holds until the end of the span this date
+  names (validTo 2024 holds through 2024-12-31). Null: open towards the
+  future (still holds). A one-off act has validFrom = validTo.
+  """
+  validTo: String
+  """
+  Qualifiers of the fact (role, amount, date, count), typed like entity
+  attributes, e.g. {key: amount, value: 5000, unit: 万元, type: NUMBER}.
+  """
+  attributes: [Attribute!]!
 }
 
 "Relay page information."
@@ -1948,6 +2007,10 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_digest(ctx, field)
 	case "text":
 		return ec.fieldContext_Document_text(ctx, field)
+	case "date":
+		return ec.fieldContext_Document_date(ctx, field)
+	case "period":
+		return ec.fieldContext_Document_period(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Document", field.Name)
 }
@@ -2194,6 +2257,12 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 		return ec.fieldContext_Relation_evidence(ctx, field)
 	case "document":
 		return ec.fieldContext_Relation_document(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Relation_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Relation_validTo(ctx, field)
+	case "attributes":
+		return ec.fieldContext_Relation_attributes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
@@ -3225,6 +3294,52 @@ func (ec *executionContext) _Document_text(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Document_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, true, true, "String")
+}
+
+func (ec *executionContext) _Document_date(ctx context.Context, field graphql.CollectedField, obj *graph.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, true, false, "String")
+}
+
+func (ec *executionContext) _Document_period(ctx context.Context, field graphql.CollectedField, obj *graph.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.CollectedField, obj *graph.Entity) (ret graphql.Marshaler) {
@@ -6315,6 +6430,84 @@ func (ec *executionContext) fieldContext_Relation_document(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Relation_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Relation_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Relation_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.Attribute) graphql.Marshaler {
+			return ec.marshalNAttribute2ᚕgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐAttributeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attribute(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8811,6 +9004,16 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_text(ctx, field, obj)
 				})
+		case "date":
+			out.Values[i] = ec._Document_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._Document_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9819,6 +10022,21 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "document":
 			out.Values[i] = ec._Relation_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validFrom":
+			out.Values[i] = ec._Relation_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._Relation_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attributes":
+			out.Values[i] = ec._Relation_attributes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -48,6 +48,21 @@ func (r *Relation) LabelEn() string { return r.vocab().LabelEn }
 // Symmetric reports whether the predicate relates both ends the same way.
 func (r *Relation) Symmetric() bool { return r.vocab().Symmetric }
 
+// ValidFromOrNil is ValidFrom, or nil when it is empty (open towards the
+// past).
+func (r *Relation) ValidFromOrNil() *string { return orNil(r.ValidFrom) }
+
+// ValidToOrNil is ValidTo, or nil when it is empty (open towards the
+// future).
+func (r *Relation) ValidToOrNil() *string { return orNil(r.ValidTo) }
+
+func orNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 // Partnership is two entities that work together. For Query.partners and
 // Entity.partners, AID is the entity asked about and BID the partner.
 type Partnership struct {
