@@ -140,15 +140,21 @@ func BenchmarkQuery(b *testing.B) {
 			_, err := svc.Search(ctx, searchText(s.Names[i%len(s.Names)]), nil, 10)
 			return err
 		})
-		run("partners", func(ctx context.Context, i int) error { _, err := svc.Partners(ctx, id(i), 20); return err })
-		run("partnerships", func(ctx context.Context, _ int) error { _, err := svc.Partnerships(ctx, nil, 20, ""); return err })
+		run("partners", func(ctx context.Context, i int) error {
+			_, err := svc.Partners(ctx, id(i), 20, graph.Span{})
+			return err
+		})
+		run("partnerships", func(ctx context.Context, _ int) error {
+			_, err := svc.Partnerships(ctx, nil, 20, "", graph.Span{})
+			return err
+		})
 		run("paths", func(ctx context.Context, i int) error {
 			p := s.Pairs[i%len(s.Pairs)]
-			_, err := svc.Paths(ctx, p[0], p[1], 4, 3)
+			_, err := svc.Paths(ctx, p[0], p[1], 4, 3, graph.Span{})
 			return err
 		})
 		run("subgraph", func(ctx context.Context, i int) error {
-			_, err := svc.Subgraph(ctx, []string{id(i)}, 1, nil, 300)
+			_, err := svc.Subgraph(ctx, []string{id(i)}, 1, nil, 300, graph.Span{})
 			return err
 		})
 		run("stats", func(ctx context.Context, _ int) error {
@@ -158,7 +164,7 @@ func BenchmarkQuery(b *testing.B) {
 			_, err := svc.TopConnected(ctx, 10)
 			return err
 		})
-		run("indicators", func(ctx context.Context, _ int) error { _, err := svc.Indicators(ctx, 100); return err })
+		run("indicators", func(ctx context.Context, _ int) error { _, err := svc.Indicators(ctx, query.IndicatorFilter{}, 100); return err })
 	})
 }
 

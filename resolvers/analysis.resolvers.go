@@ -10,9 +10,26 @@ import (
 	"fmt"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/graph/query"
 	"github.com/minhang-kg/kg/resolvers/generated"
 	"github.com/minhang-kg/kg/resolvers/model"
 )
+
+func (r *changesResolver) Began(ctx context.Context, obj *model.Changes, first *int, after *string) (*model.RelationConnection, error) {
+	return r.changedRelations(ctx, obj, query.Began, first, after)
+}
+
+func (r *changesResolver) Ended(ctx context.Context, obj *model.Changes, first *int, after *string) (*model.RelationConnection, error) {
+	return r.changedRelations(ctx, obj, query.Ended, first, after)
+}
+
+func (r *changesResolver) PartnershipsBegan(ctx context.Context, obj *model.Changes, first *int, after *string) (*model.PartnershipConnection, error) {
+	return r.changedPartnerships(ctx, obj, query.Began, first, after)
+}
+
+func (r *changesResolver) PartnershipsEnded(ctx context.Context, obj *model.Changes, first *int, after *string) (*model.PartnershipConnection, error) {
+	return r.changedPartnerships(ctx, obj, query.Ended, first, after)
+}
 
 func (r *documentResolver) Text(ctx context.Context, obj *graph.Document) (string, error) {
 	if obj.Text != "" {
@@ -104,6 +121,8 @@ func (r *statsResolver) TopConnected(ctx context.Context, obj *model.Stats, firs
 	return out, nil
 }
 
+func (r *Resolver) Changes() generated.ChangesResolver { return &changesResolver{r} }
+
 func (r *Resolver) Document() generated.DocumentResolver { return &documentResolver{r} }
 
 func (r *Resolver) Indicator() generated.IndicatorResolver { return &indicatorResolver{r} }
@@ -115,6 +134,7 @@ func (r *Resolver) Path() generated.PathResolver { return &pathResolver{r} }
 func (r *Resolver) Stats() generated.StatsResolver { return &statsResolver{r} }
 
 type (
+	changesResolver     struct{ *Resolver }
 	documentResolver    struct{ *Resolver }
 	indicatorResolver   struct{ *Resolver }
 	partnershipResolver struct{ *Resolver }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/graph/query"
 )
 
 // MaxFirst is the largest page size of connections and lists whose size the
@@ -71,4 +72,10 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// timeArg reads a time argument (asOf): absent or "" is the zero Span (no
+// time), else an ISO date; a malformed one is an error naming arg.
+func timeArg(arg string, v *string) (graph.Span, error) {
+	return query.ParseTime(arg, deref(v))
 }

@@ -13,27 +13,31 @@ import (
 func complexity() generated.ComplexityRoot {
 	var c generated.ComplexityRoot
 
-	c.Query.Entities = func(child int, _ *graph.Kind, _ []graph.Kind, _ *model.AttributeFilter, first *int, _ *string) int {
+	c.Query.Entities = func(child int, _ *graph.Kind, _ []graph.Kind, _ *model.AttributeFilter, _ *string, first *int, _ *string) int {
 		return list(child, first, 20)
 	}
 	c.Query.Search = func(child int, _ string, _ []graph.Kind, first *int) int { return list(child, first, 10) }
-	c.Query.Partners = func(child int, _ string, first *int) int { return list(child, first, 50) }
-	c.Query.Partnerships = func(child int, _ []graph.Kind, first *int, _ *string) int {
+	c.Query.Partners = func(child int, _ string, _ *string, first *int) int { return list(child, first, 50) }
+	c.Query.Partnerships = func(child int, _ []graph.Kind, _ *string, first *int, _ *string) int {
 		return list(child, first, 50)
 	}
-	c.Query.Paths = func(child int, _, _ string, maxHops *int, first *int) int {
+	c.Query.Paths = func(child int, _, _ string, maxHops *int, first *int, _ *string) int {
 		hops := intArg(maxHops, 4) + 1
 		return list(list(child, &hops, 1), first, 3)
 	}
-	c.Query.Subgraph = func(child int, _ []string, _ *int, _ []graph.Kind, limit *int) int {
+	c.Query.Subgraph = func(child int, _ []string, _ *int, _ []graph.Kind, limit *int, _ *string) int {
 		return list(child, limit, 300)
 	}
-	c.Query.Indicators = func(child int, first *int) int { return list(child, first, 100) }
+	c.Query.Indicators = func(child int, _, _, _ *string, first *int) int { return list(child, first, 100) }
 	c.Query.AuditLog = func(child int, first *int) int { return list(child, first, 50) }
-	c.Entity.Relations = func(child int, _ *model.Direction, _ []string, first *int, _ *string) int {
+	c.Entity.Relations = func(child int, _ *model.Direction, _ []string, _ *string, first *int, _ *string) int {
 		return list(child, first, 20)
 	}
-	c.Entity.Partners = func(child int, first *int) int { return list(child, first, 50) }
+	c.Changes.Began = func(child int, first *int, _ *string) int { return list(child, first, 50) }
+	c.Changes.Ended = func(child int, first *int, _ *string) int { return list(child, first, 50) }
+	c.Changes.PartnershipsBegan = func(child int, first *int, _ *string) int { return list(child, first, 50) }
+	c.Changes.PartnershipsEnded = func(child int, first *int, _ *string) int { return list(child, first, 50) }
+	c.Entity.Partners = func(child int, first *int, _ *string) int { return list(child, first, 50) }
 	c.Stats.TopConnected = func(child int, first *int) int { return list(child, first, 10) }
 	// A whole source text: count it like a page of results.
 	c.Document.Text = func(child int) int { return 20 }

@@ -13,7 +13,7 @@ import (
 	"github.com/minhang-kg/kg/resolvers/model"
 )
 
-func (r *entityResolver) Relations(ctx context.Context, objs []*graph.Entity, direction *model.Direction, predicates []string, first *int, after *string) ([]*model.RelationConnection, error) {
+func (r *entityResolver) Relations(ctx context.Context, objs []*graph.Entity, direction *model.Direction, predicates []string, asOf *string, first *int, after *string) ([]*model.RelationConnection, error) {
 	n, err := pageSize("first", first, 20)
 	if err != nil {
 		return nil, err
@@ -27,9 +27,13 @@ func (r *entityResolver) Relations(ctx context.Context, objs []*graph.Entity, di
 			return nil, argErrorf("predicates", "unknown predicate %q (see Query.predicates)", p)
 		}
 	}
+	at, err := timeArg("asOf", asOf)
+	if err != nil {
+		return nil, err
+	}
 	keys := make([]relationsKey, len(objs))
 	for i, obj := range objs {
-		keys[i] = newRelationsKey(obj.ID, directionArg(direction), predicates, afterID, n)
+		keys[i] = newRelationsKey(obj.ID, directionArg(direction), predicates, at, afterID, n)
 	}
 	l := r.loaders(ctx)
 	rels, err := batchLoad(ctx, l.relations, r.fetchRelations, keys)
@@ -43,14 +47,18 @@ func (r *entityResolver) Relations(ctx context.Context, objs []*graph.Entity, di
 	return out, nil
 }
 
-func (r *entityResolver) Partners(ctx context.Context, objs []*graph.Entity, first *int) ([][]*model.Partnership, error) {
+func (r *entityResolver) Partners(ctx context.Context, objs []*graph.Entity, first *int, asOf *string) ([][]*model.Partnership, error) {
 	n, err := pageSize("first", first, 50)
+	if err != nil {
+		return nil, err
+	}
+	at, err := timeArg("asOf", asOf)
 	if err != nil {
 		return nil, err
 	}
 	keys := make([]partnersKey, len(objs))
 	for i, obj := range objs {
-		keys[i] = partnersKey{ID: obj.ID, First: n}
+		keys[i] = partnersKey{ID: obj.ID, First: n, At: at}
 	}
 	ps, err := batchLoad(ctx, r.loaders(ctx).partners, r.fetchPartners, keys)
 	if err != nil {

@@ -72,6 +72,7 @@ type relationsKey struct {
 	ID         string
 	Direction  graph.Direction
 	Predicates string
+	At         graph.Span // the zero Span: every relation
 	After      string
 	First      int
 }
@@ -79,6 +80,7 @@ type relationsKey struct {
 type partnersKey struct {
 	ID    string
 	First int
+	At    graph.Span
 }
 
 func (r *Resolver) newLoaders() *loaders {
@@ -106,12 +108,13 @@ func (r *Resolver) fetchRelations(ctx context.Context, keys []relationsKey) (map
 	type filterKey struct {
 		dir   graph.Direction
 		preds string
+		at    graph.Span
 	}
 	groups := map[filterKey][]string{}
 	seen := make(map[relationsKey]bool, len(keys)) // keys without the page
 	for _, k := range keys {
-		fk := filterKey{k.Direction, k.Predicates}
-		if e := (relationsKey{ID: k.ID, Direction: k.Direction, Predicates: k.Predicates}); !seen[e] {
+		fk := filterKey{k.Direction, k.Predicates, k.At}
+		if e := (relationsKey{ID: k.ID, Direction: k.Direction, Predicates: k.Predicates, At: k.At}); !seen[e] {
 			seen[e] = true
 			groups[fk] = append(groups[fk], k.ID)
 		}
@@ -122,7 +125,7 @@ func (r *Resolver) fetchRelations(ctx context.Context, keys []relationsKey) (map
 		if fk.preds != "" {
 			f.Predicates = strings.Split(fk.preds, "\x00")
 		}
-		m, err := r.store.RelationsOf(ctx, ids, f)
+		m, err := r.query.RelationsOf(ctx, ids, f, fk.at)
 		if err != nil {
 			return nil, fmt.Errorf("load relations: %w", err)
 		}
@@ -130,7 +133,7 @@ func (r *Resolver) fetchRelations(ctx context.Context, keys []relationsKey) (map
 	}
 	out := make(map[relationsKey][]*graph.Relation, len(keys))
 	for _, k := range keys {
-		out[k] = byFilter[filterKey{k.Direction, k.Predicates}][k.ID] // nil: no relations
+		out[k] = byFilter[filterKey{k.Direction, k.Predicates, k.At}][k.ID] // nil: no relations
 	}
 	r.primeEndpoints(ctx, out)
 	return out, nil
@@ -185,20 +188,26 @@ func (r *Resolver) fetchDegrees(ctx context.Context, ids []string) (map[string]i
 	return out, nil
 }
 
-// fetchPartners makes one query.PartnersOf call per distinct page size.
+// fetchPartners makes one query.PartnersOf call per distinct page size
+// and time.
 func (r *Resolver) fetchPartners(ctx context.Context, keys []partnersKey) (map[partnersKey][]query.Partnership, error) {
-	byFirst := map[int][]string{}
+	type group struct {
+		first int
+		at    graph.Span
+	}
+	groups := map[group][]string{}
 	for _, k := range keys {
-		byFirst[k.First] = append(byFirst[k.First], k.ID)
+		g := group{k.First, k.At}
+		groups[g] = append(groups[g], k.ID)
 	}
 	out := make(map[partnersKey][]query.Partnership, len(keys))
-	for first, ids := range byFirst {
-		m, err := r.query.PartnersOf(ctx, ids, first)
+	for g, ids := range groups {
+		m, err := r.query.PartnersOf(ctx, ids, g.first, g.at)
 		if err != nil {
 			return nil, fmt.Errorf("load partners: %w", err)
 		}
 		for _, id := range ids {
-			out[partnersKey{id, first}] = m[id]
+			out[partnersKey{id, g.first, g.at}] = m[id]
 		}
 	}
 	return out, nil
@@ -206,10 +215,10 @@ func (r *Resolver) fetchPartners(ctx context.Context, keys []partnersKey) (map[p
 
 // newRelationsKey is the key of the relations of id on the page of first
 // relations after the relation ID after.
-func newRelationsKey(id string, dir graph.Direction, preds []string, after string, first int) relationsKey {
+func newRelationsKey(id string, dir graph.Direction, preds []string, at graph.Span, after string, first int) relationsKey {
 	p := slices.Clone(preds)
 	slices.Sort(p)
-	return relationsKey{ID: id, Direction: dir, Predicates: strings.Join(slices.Compact(p), "\x00"), After: after, First: first}
+	return relationsKey{ID: id, Direction: dir, Predicates: strings.Join(slices.Compact(p), "\x00"), At: at, After: after, First: first}
 }
 
 // pageBounds is the page rels[start:end] of at most n relations after the

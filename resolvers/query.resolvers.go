@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/graph/query"
 	"github.com/minhang-kg/kg/resolvers/generated"
 	"github.com/minhang-kg/kg/resolvers/model"
 )
@@ -34,7 +35,7 @@ func (r *queryResolver) Relation(ctx context.Context, id string) (*model.Relatio
 	return (*model.Relation)(rels[0]), nil
 }
 
-func (r *queryResolver) Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, first *int, after *string) (*model.EntityConnection, error) {
+func (r *queryResolver) Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, asOf *string, first *int, after *string) (*model.EntityConnection, error) {
 	n, err := pageSize("first", first, 20)
 	if err != nil {
 		return nil, err
@@ -43,22 +44,21 @@ func (r *queryResolver) Entities(ctx context.Context, kind *graph.Kind, kinds []
 	if err != nil {
 		return nil, err
 	}
-	match, err := attributeMatcher(attribute)
+	f, err := entityFilter(kind, kinds, attribute, asOf)
 	if err != nil {
 		return nil, err
 	}
-	ks := kindsArg(kind, kinds)
-	page, more, err := r.scanEntities(ctx, ks, match, afterID, n)
+	page, err := r.query.Entities(ctx, f, afterID, n)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("entities: %w", err)
 	}
 	total := 0
 	if selects(ctx, "totalCount") { // counting may scan the store
-		if total, err = r.countEntities(ctx, ks, match); err != nil {
-			return nil, err
+		if total, err = r.query.CountEntities(ctx, f); err != nil {
+			return nil, fmt.Errorf("entities: %w", err)
 		}
 	}
-	return entityConnection(page, more, total), nil
+	return entityConnection(page.Items, page.HasNextPage, total), nil
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []graph.Kind, first *int) ([]*model.SearchHit, error) {
@@ -73,29 +73,41 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []graph.K
 	return out, nil
 }
 
-func (r *queryResolver) Partners(ctx context.Context, id string, first *int) ([]*model.Partnership, error) {
-	ps, err := r.query.Partners(ctx, id, intArg(first, 50))
+func (r *queryResolver) Partners(ctx context.Context, id string, asOf *string, first *int) ([]*model.Partnership, error) {
+	at, err := timeArg("asOf", asOf)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := r.query.Partners(ctx, id, intArg(first, 50), at)
 	if err != nil {
 		return nil, fmt.Errorf("partners: %w", err)
 	}
 	return partnerships(ps), nil
 }
 
-func (r *queryResolver) Partnerships(ctx context.Context, kinds []graph.Kind, first *int, after *string) (*model.PartnershipConnection, error) {
+func (r *queryResolver) Partnerships(ctx context.Context, kinds []graph.Kind, asOf *string, first *int, after *string) (*model.PartnershipConnection, error) {
 	n, err := pageSize("first", first, 50)
 	if err != nil {
 		return nil, err
 	}
+	at, err := timeArg("asOf", asOf)
+	if err != nil {
+		return nil, err
+	}
 	// Partnership cursors are the query service's own (opaque, validated there).
-	page, err := r.query.Partnerships(ctx, kinds, n, deref(after))
+	page, err := r.query.Partnerships(ctx, kinds, n, deref(after), at)
 	if err != nil {
 		return nil, fmt.Errorf("partnerships: %w", err)
 	}
 	return partnershipConnection(page), nil
 }
 
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int) ([]*model.Path, error) {
-	paths, err := r.query.Paths(ctx, from, to, intArg(maxHops, 4), intArg(first, 3))
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int, asOf *string) ([]*model.Path, error) {
+	at, err := timeArg("asOf", asOf)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := r.query.Paths(ctx, from, to, intArg(maxHops, 4), intArg(first, 3), at)
 	if err != nil {
 		return nil, fmt.Errorf("paths: %w", err)
 	}
@@ -106,8 +118,12 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	return out, nil
 }
 
-func (r *queryResolver) Subgraph(ctx context.Context, ids []string, hops *int, kinds []graph.Kind, limit *int) (*model.Subgraph, error) {
-	sg, err := r.query.Subgraph(ctx, ids, intArg(hops, 1), kinds, intArg(limit, 300))
+func (r *queryResolver) Subgraph(ctx context.Context, ids []string, hops *int, kinds []graph.Kind, limit *int, asOf *string) (*model.Subgraph, error) {
+	at, err := timeArg("asOf", asOf)
+	if err != nil {
+		return nil, err
+	}
+	sg, err := r.query.Subgraph(ctx, ids, intArg(hops, 1), kinds, intArg(limit, 300), at)
 	if err != nil {
 		return nil, fmt.Errorf("subgraph: %w", err)
 	}
@@ -122,12 +138,25 @@ func (r *queryResolver) Stats(ctx context.Context) (*model.Stats, error) {
 	return stats(st), nil
 }
 
-func (r *queryResolver) Indicators(ctx context.Context, first *int) ([]*model.Indicator, error) {
-	inds, err := r.query.Indicators(ctx, intArg(first, 100))
+func (r *queryResolver) Indicators(ctx context.Context, year *string, subject *string, asOf *string, first *int) ([]*model.Indicator, error) {
+	at, err := timeArg("asOf", asOf)
+	if err != nil {
+		return nil, err
+	}
+	f := query.IndicatorFilter{Year: deref(year), Subject: deref(subject), At: at}
+	inds, err := r.query.Indicators(ctx, f, intArg(first, 100))
 	if err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)
 	}
 	return indicators(inds), nil
+}
+
+func (r *queryResolver) Changes(ctx context.Context, from string, to string) (*model.Changes, error) {
+	w, err := query.ParseWindow(from, to)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Changes{From: from, To: to, Window: w}, nil
 }
 
 func (r *queryResolver) Predicates(ctx context.Context) ([]*graph.Predicate, error) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -14,84 +13,75 @@ import (
 	"github.com/minhang-kg/kg/resolvers/model"
 )
 
-// scanEntities returns up to n entities of the kinds, matching match (nil:
-// all), after the ID, and whether there are more.
-func (r *Resolver) scanEntities(ctx context.Context, kinds []graph.Kind, match func(*graph.Entity) bool, after string, n int) ([]*graph.Entity, bool, error) {
-	page := make([]*graph.Entity, 0, n+1)
-	err := r.store.ScanEntities(ctx, kinds, after, func(e *graph.Entity) bool {
-		if match == nil || match(e) {
-			page = append(page, e)
-		}
-		return len(page) <= n
-	})
-	if err != nil {
-		return nil, false, fmt.Errorf("scan entities: %w", err)
-	}
-	if len(page) > n {
-		return page[:n], true, nil
-	}
-	return page, false, nil
-}
-
 // selects reports whether the current field's selection asks for the field.
 func selects(ctx context.Context, field string) bool {
 	return slices.Contains(graphql.CollectAllFields(ctx), field)
 }
 
-// countEntities counts the entities of the kinds (all when none) matching
-// match: from the store's counts, or by a scan when match is set.
-func (r *Resolver) countEntities(ctx context.Context, kinds []graph.Kind, match func(*graph.Entity) bool) (int, error) {
-	if match != nil {
-		total := 0
-		err := r.store.ScanEntities(ctx, kinds, "", func(e *graph.Entity) bool {
-			if match(e) {
-				total++
-			}
-			return true
-		})
-		if err != nil {
-			return 0, fmt.Errorf("count entities: %w", err)
-		}
-		return total, nil
-	}
-	st, err := r.store.Stats(ctx)
+// entityFilter reads the arguments of Query.entities.
+func entityFilter(kind *graph.Kind, kinds []graph.Kind, attr *model.AttributeFilter, asOf *string) (query.EntityFilter, error) {
+	at, err := timeArg("asOf", asOf)
 	if err != nil {
-		return 0, fmt.Errorf("count entities: %w", err)
+		return query.EntityFilter{}, err
 	}
-	if len(kinds) == 0 {
-		return st.Entities, nil
+	f := query.EntityFilter{Kinds: kindsArg(kind, kinds), At: at}
+	if attr != nil {
+		f.Attribute = &query.AttributeMatch{Key: attr.Key, Value: attr.Value}
 	}
-	total := 0
-	ks := slices.Clone(kinds)
-	slices.Sort(ks)
-	for _, k := range slices.Compact(ks) {
-		total += st.ByKind[k]
-	}
-	return total, nil
+	return f, nil
 }
 
-// attributeMatcher returns the predicate of an attribute filter (nil for
-// none): the entity has an attribute with the key and, if a value is given,
-// that value — or, for a date, one within it (2024 matches 2024-09-13).
-func attributeMatcher(f *model.AttributeFilter) (func(*graph.Entity) bool, error) {
-	if f == nil {
-		return nil, nil
+// changedRelations is a page of Changes.began or Changes.ended.
+func (r *Resolver) changedRelations(ctx context.Context, ch *model.Changes, c query.Change, first *int, after *string) (*model.RelationConnection, error) {
+	n, err := pageSize("first", first, 50)
+	if err != nil || n == 0 {
+		return &model.RelationConnection{Edges: []*model.RelationEdge{}, Nodes: []*model.Relation{}, PageInfo: &model.PageInfo{}}, err
 	}
-	key := strings.TrimSpace(f.Key)
-	if key == "" {
-		return nil, argErrorf("attribute.key", "must not be empty")
+	page, err := r.query.ChangedRelations(ctx, ch.Window, c, n, deref(after))
+	if err != nil {
+		return nil, fmt.Errorf("changes: %w", err)
 	}
-	return func(e *graph.Entity) bool {
-		for _, a := range e.Attributes {
-			if a.Key != key {
-				continue
-			}
-			if f.Value == nil || a.Value == *f.Value || (a.Type == graph.AttrDate && strings.HasPrefix(a.Value, *f.Value+"-")) {
-				return true
-			}
-		}
-		return false
-	}, nil
+	conn := &model.RelationConnection{
+		Edges:      make([]*model.RelationEdge, len(page.Items)),
+		Nodes:      make([]*model.Relation, len(page.Items)),
+		PageInfo:   &model.PageInfo{HasNextPage: page.HasNextPage},
+		TotalCount: page.TotalCount,
+	}
+	for i, it := range page.Items {
+		conn.Nodes[i] = (*model.Relation)(it.Relation)
+		conn.Edges[i] = &model.RelationEdge{Cursor: query.ChangeCursor(it.At, it.Relation.ID), Node: conn.Nodes[i]}
+	}
+	if page.EndCursor != "" {
+		conn.PageInfo.EndCursor = &page.EndCursor
+	}
+	return conn, nil
+}
+
+// changedPartnerships is a page of Changes.partnershipsBegan or
+// Changes.partnershipsEnded.
+func (r *Resolver) changedPartnerships(ctx context.Context, ch *model.Changes, c query.Change, first *int, after *string) (*model.PartnershipConnection, error) {
+	n, err := pageSize("first", first, 50)
+	if err != nil || n == 0 {
+		return &model.PartnershipConnection{Edges: []*model.PartnershipEdge{}, Nodes: []*model.Partnership{}, PageInfo: &model.PageInfo{}}, err
+	}
+	page, err := r.query.ChangedPartnerships(ctx, ch.Window, c, n, deref(after))
+	if err != nil {
+		return nil, fmt.Errorf("changes: %w", err)
+	}
+	conn := &model.PartnershipConnection{
+		Edges:      make([]*model.PartnershipEdge, len(page.Items)),
+		Nodes:      make([]*model.Partnership, len(page.Items)),
+		PageInfo:   &model.PageInfo{HasNextPage: page.HasNextPage},
+		TotalCount: page.TotalCount,
+	}
+	for i, it := range page.Items {
+		conn.Nodes[i] = partnership(it.Partnership)
+		conn.Edges[i] = &model.PartnershipEdge{Cursor: query.ChangeCursor(it.At, it.Partnership.A+"\x00"+it.Partnership.B), Node: conn.Nodes[i]}
+	}
+	if page.EndCursor != "" {
+		conn.PageInfo.EndCursor = &page.EndCursor
+	}
+	return conn, nil
 }
 
 func entityConnection(page []*graph.Entity, more bool, total int) *model.EntityConnection {

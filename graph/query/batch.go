@@ -10,10 +10,10 @@ import (
 	"github.com/minhang-kg/kg/graph"
 )
 
-// PartnersOf returns Partners(id, first) for each of ids at once: one
+// PartnersOf returns Partners(id, first, at) for each of ids at once: one
 // snapshot check and one batched relation read however many ids are given.
 // Unknown IDs map to no partnerships (not an error).
-func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[string][]Partnership, error) {
+func (s *Service) PartnersOf(ctx context.Context, ids []string, first int, at graph.Span) (map[string][]Partnership, error) {
 	if err := checkRange("first", first, 1, MaxFirst); err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 		if _, done := lists[id]; done {
 			continue
 		}
-		ps := snap.joints.partnersOf(id)
+		ps := snap.joints.partnersOf(id, at)
 		ps = ps[:min(first, len(ps))]
 		for i, p := range ps {
 			k := [2]string{p.a, p.b}
@@ -43,7 +43,7 @@ func (s *Service) PartnersOf(ctx context.Context, ids []string, first int) (map[
 		}
 		lists[id] = ps
 	}
-	mats, err := s.materialise(ctx, snap.joints, all, nil)
+	mats, err := s.materialise(ctx, snap.joints, all, nil, at)
 	if err != nil {
 		return nil, fmt.Errorf("query: partners: %w", err)
 	}

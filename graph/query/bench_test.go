@@ -127,7 +127,7 @@ func BenchmarkPartners(b *testing.B) {
 		b.Run(g.name, func(b *testing.B) {
 			ctx := context.Background()
 			for b.Loop() {
-				if _, err := svc.Partners(ctx, g.entity, 50); err != nil {
+				if _, err := svc.Partners(ctx, g.entity, 50, graph.Span{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -135,7 +135,7 @@ func BenchmarkPartners(b *testing.B) {
 		b.Run(g.name+"/partnerships", func(b *testing.B) {
 			ctx := context.Background()
 			for b.Loop() {
-				if _, err := svc.Partnerships(ctx, nil, 50, ""); err != nil {
+				if _, err := svc.Partnerships(ctx, nil, 50, "", graph.Span{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -149,7 +149,7 @@ func BenchmarkPaths(b *testing.B) {
 		b.Run(g.name, func(b *testing.B) {
 			ctx := context.Background()
 			for b.Loop() {
-				if _, err := svc.Paths(ctx, g.from, g.to, 6, 10); err != nil {
+				if _, err := svc.Paths(ctx, g.from, g.to, 6, 10, graph.Span{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -164,7 +164,7 @@ func BenchmarkSubgraph(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/hops-%d", g.name, hops), func(b *testing.B) {
 				ctx := context.Background()
 				for b.Loop() {
-					if _, err := svc.Subgraph(ctx, []string{g.entity}, hops, nil, 300); err != nil {
+					if _, err := svc.Subgraph(ctx, []string{g.entity}, hops, nil, 300, graph.Span{}); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -33,7 +33,7 @@ func TestCacheFollowsGeneration(t *testing.T) {
 			}
 			partners := func(id string) []string {
 				t.Helper()
-				ps, err := svc.Partners(ctx, id, 10)
+				ps, err := svc.Partners(ctx, id, 10, graph.Span{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -123,11 +123,11 @@ func TestConcurrentCallsBuildOnce(t *testing.T) {
 						case 0:
 							_, err = svc.Search(ctx, "交大", nil, 5)
 						case 1:
-							_, err = svc.Partners(ctx, "org/sjtu", 5)
+							_, err = svc.Partners(ctx, "org/sjtu", 5, graph.Span{})
 						case 2:
-							_, err = svc.Subgraph(ctx, []string{"org/sjtu"}, 2, nil, 50)
+							_, err = svc.Subgraph(ctx, []string{"org/sjtu"}, 2, nil, 50, graph.Span{})
 						case 3:
-							_, err = svc.Partnerships(ctx, nil, 5, "")
+							_, err = svc.Partnerships(ctx, nil, 5, "", graph.Span{})
 						}
 						errs <- err
 					})
@@ -305,22 +305,22 @@ func TestStoreCallsBounded(t *testing.T) {
 	calls := []call{
 		{"Partners", map[string]int{"Generation": 1, "Relations": 1},
 			func(ctx context.Context, svc *Service) (int, error) {
-				ps, err := svc.Partners(ctx, "x/l0-000", 100)
+				ps, err := svc.Partners(ctx, "x/l0-000", 100, graph.Span{})
 				return len(ps), err
 			}},
 		{"Partnerships", map[string]int{"Generation": 1, "Relations": 1},
 			func(ctx context.Context, svc *Service) (int, error) {
-				p, err := svc.Partnerships(ctx, []graph.Kind{graph.KindCompany}, 100, "")
+				p, err := svc.Partnerships(ctx, []graph.Kind{graph.KindCompany}, 100, "", graph.Span{})
 				return len(p.Items), err
 			}},
 		{"Paths", map[string]int{"Entities": 1, "Neighbors": 4, "RelationsOf": 1},
 			func(ctx context.Context, svc *Service) (int, error) {
-				ps, err := svc.Paths(ctx, "x/s", "x/t", 6, 100)
+				ps, err := svc.Paths(ctx, "x/s", "x/t", 6, 100, graph.Span{})
 				return len(ps), err
 			}},
 		{"Subgraph", map[string]int{"Generation": 1, "Neighbors": 3, "Entities": 1, "RelationsOf": 1},
 			func(ctx context.Context, svc *Service) (int, error) {
-				sg, err := svc.Subgraph(ctx, []string{"x/s"}, 3, nil, 2000)
+				sg, err := svc.Subgraph(ctx, []string{"x/s"}, 3, nil, 2000, graph.Span{})
 				return len(sg.Nodes), err
 			}},
 		{"Search", map[string]int{"Generation": 1, "Entities": 1},
@@ -401,7 +401,7 @@ func TestPathsRandomGraphsMatchOracle(t *testing.T) {
 							continue
 						}
 						for _, hops := range []int{2, 4, 6} {
-							ps, err := svc.Paths(context.Background(), from, to, hops, MaxFirst)
+							ps, err := svc.Paths(context.Background(), from, to, hops, MaxFirst, graph.Span{})
 							if err != nil {
 								t.Fatal(err)
 							}

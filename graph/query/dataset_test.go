@@ -37,7 +37,7 @@ func TestDataset(t *testing.T) {
 	})
 
 	t.Run("partners of SJTU", func(t *testing.T) {
-		ps, err := svc.Partners(ctx, "org/sjtu", 100)
+		ps, err := svc.Partners(ctx, "org/sjtu", 100, graph.Span{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestDataset(t *testing.T) {
 		if slices.Contains(nb[from], to) {
 			t.Fatalf("precondition: %s and %s are related directly; pick another pair", from, to)
 		}
-		ps, err := svc.Paths(ctx, from, to, 4, 10)
+		ps, err := svc.Paths(ctx, from, to, 4, 10, graph.Span{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestDataset(t *testing.T) {
 	})
 
 	t.Run("indicators", func(t *testing.T) {
-		inds, err := svc.Indicators(ctx, 100)
+		inds, err := svc.Indicators(ctx, IndicatorFilter{}, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"fmt"
+
+	"github.com/minhang-kg/kg/graph"
 )
 
 func exampleService() *Service {
@@ -34,7 +36,7 @@ func ExampleService_Search() {
 
 func ExampleService_Partners() {
 	svc := exampleService()
-	ps, err := svc.Partners(context.Background(), "org/sjtu", 10)
+	ps, err := svc.Partners(context.Background(), "org/sjtu", 10, graph.Span{})
 	if err != nil {
 		panic(err)
 	}
@@ -54,7 +56,7 @@ func ExampleService_Partners() {
 
 func ExampleService_Paths() {
 	svc := exampleService()
-	ps, err := svc.Paths(context.Background(), "org/sjtu", "co/chain-x", 4, 10)
+	ps, err := svc.Paths(context.Background(), "org/sjtu", "co/chain-x", 4, 10, graph.Span{})
 	if err != nil {
 		panic(err)
 	}

@@ -19,13 +19,14 @@ type fakeStore struct {
 	mu   sync.RWMutex
 	ents map[string]*graph.Entity
 	rels map[string]*graph.Relation
+	docs map[string]graph.Document
 	gen  int64
 }
 
 var _ graph.Store = (*fakeStore)(nil)
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{ents: map[string]*graph.Entity{}, rels: map[string]*graph.Relation{}}
+	return &fakeStore{ents: map[string]*graph.Entity{}, rels: map[string]*graph.Relation{}, docs: map[string]graph.Document{}}
 }
 
 func cloneEntity(e *graph.Entity) *graph.Entity {
@@ -40,6 +41,7 @@ func cloneEntity(e *graph.Entity) *graph.Entity {
 func cloneRelation(r *graph.Relation) *graph.Relation {
 	c := *r
 	c.Evidence = slices.Clone(r.Evidence)
+	c.Attributes = slices.Clone(r.Attributes)
 	return &c
 }
 
@@ -170,7 +172,17 @@ func (f *fakeStore) LookupName(ctx context.Context, name string) ([]string, erro
 	return nil, fmt.Errorf("fakeStore: LookupName not used by the query service")
 }
 
-func (f *fakeStore) Documents(ctx context.Context) ([]graph.Document, error) { return nil, nil }
+func (f *fakeStore) Documents(ctx context.Context) ([]graph.Document, error) {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	out := make([]graph.Document, 0, len(f.docs))
+	for _, d := range f.docs {
+		d.Text = ""
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b graph.Document) int { return cmp.Compare(a.ID, b.ID) })
+	return out, ctx.Err()
+}
 
 func (f *fakeStore) DocumentText(ctx context.Context, id string) (string, error) {
 	return "", graph.ErrNotFound
@@ -179,7 +191,11 @@ func (f *fakeStore) DocumentText(ctx context.Context, id string) (string, error)
 func (f *fakeStore) Stats(ctx context.Context) (graph.Stats, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	return graph.Stats{Entities: len(f.ents), Relations: len(f.rels)}, nil
+	st := graph.Stats{Entities: len(f.ents), Relations: len(f.rels), ByKind: map[graph.Kind]int{}}
+	for _, e := range f.ents {
+		st.ByKind[e.Kind]++
+	}
+	return st, nil
 }
 
 func (f *fakeStore) Generation(ctx context.Context) (int64, error) {
@@ -212,6 +228,7 @@ func (f *fakeStore) PutFacts(ctx context.Context, facts graph.DocumentFacts) (gr
 }
 
 func (f *fakeStore) putLocked(facts graph.DocumentFacts) (graph.Change, error) {
+	f.docs[facts.Document.ID] = facts.Document
 	for i := range facts.Entities {
 		e := cloneEntity(&facts.Entities[i])
 		e.Documents = []string{facts.Document.ID}

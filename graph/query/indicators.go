@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/minhang-kg/kg/graph"
@@ -19,19 +20,59 @@ type Indicator struct {
 	Subject string   // entity ID it measures (object of its "measures" relation), "" if none
 }
 
-// Indicators returns the first (1..100) indicators in the order the source
-// text states them (by their first evidence), those without evidence last
-// by ID. An indicator measuring several things reports the object of its
-// measures relation with the smallest relation ID.
-func (s *Service) Indicators(ctx context.Context, first int) ([]Indicator, error) {
+// IndicatorFilter selects indicators. The zero value selects all.
+type IndicatorFilter struct {
+	// Year (YYYY), when set, keeps the indicators whose value refers to a
+	// time within that year (their year or asOf attribute).
+	Year string
+	// Subject, when set, keeps the indicators that measure it (one of
+	// their measures relations points at it); an unknown ID selects none.
+	Subject string
+	// At, when not the zero Span, keeps the indicators that hold as of At:
+	// their year or asOf attribute overlaps At; an indicator with neither
+	// follows the rule for entities (EntityFilter.At).
+	At graph.Span
+}
+
+// Indicators returns the first (1..100) indicators matching f in the
+// order the source text states them (by their first evidence), those
+// without evidence last by ID. An indicator measuring several things
+// reports the object of its measures relation with the smallest relation
+// ID.
+func (s *Service) Indicators(ctx context.Context, f IndicatorFilter, first int) ([]Indicator, error) {
 	if err := checkRange("first", first, 1, MaxFirst); err != nil {
 		return nil, err
+	}
+	var year graph.Span
+	if f.Year != "" {
+		sp, err := graph.ParseDate(f.Year)
+		if err != nil || len(f.Year) != 4 {
+			return nil, argErr("year", "%q is not a year (YYYY)", f.Year)
+		}
+		year = sp
 	}
 	snap, err := s.current(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ids := snap.indicators[:min(first, len(snap.indicators))]
+	ids := make([]string, 0, min(first, len(snap.indicators)))
+	for _, id := range snap.indicators {
+		if len(ids) == first {
+			break
+		}
+		en := snap.entities[id]
+		switch {
+		case en == nil:
+			continue
+		case f.Year != "" && (!en.measured || !within(en.spans[0], year)):
+			continue
+		case f.Subject != "" && !slices.Contains(snap.measures[id], f.Subject):
+			continue
+		case !en.existsAt(f.At):
+			continue
+		}
+		ids = append(ids, id)
+	}
 	out := make([]Indicator, 0, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -78,4 +119,9 @@ func (s *Service) Indicators(ctx context.Context, first int) ([]Indicator, error
 		out = append(out, ind)
 	}
 	return out, nil
+}
+
+// within reports whether sp lies within outer.
+func within(sp, outer graph.Span) bool {
+	return !sp.Start.Before(outer.Start) && !sp.End.IsZero() && !sp.End.After(outer.End)
 }

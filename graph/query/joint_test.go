@@ -46,7 +46,7 @@ func TestPartnersOfMatchesGlobal(t *testing.T) {
 			}
 			j := jb.finish()
 			global := map[string][]*pair{}
-			all := j.pairs()
+			all := j.pairs(graph.Span{})
 			if len(all) == 0 {
 				t.Fatal("no partnerships: the test would prove nothing")
 			}
@@ -60,7 +60,7 @@ func TestPartnersOfMatchesGlobal(t *testing.T) {
 				slices.SortFunc(want, func(x, y *pair) int {
 					return cmp.Or(cmp.Compare(y.strength(), x.strength()), cmp.Compare(x.other(id), y.other(id)))
 				})
-				got := j.partnersOf(id)
+				got := j.partnersOf(id, graph.Span{})
 				if len(got) != len(want) {
 					t.Fatalf("%s: %d partnerships, global derivation has %d", id, len(got), len(want))
 				}

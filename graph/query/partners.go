@@ -42,7 +42,11 @@ type PartnershipPage struct {
 // (partners_with, signs_agreement_with, …) or a shared joint context (both
 // co-build the same zone, co-host the same event, …). first must be in
 // 1..100. An unknown id is an error wrapping graph.ErrNotFound.
-func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partnership, error) {
+//
+// With at (not the zero Span), only what holds at at counts: an explicit
+// relation that holds then, a shared context both have a joint relation
+// to that holds then; Strength, Via and Relations are of those.
+func (s *Service) Partners(ctx context.Context, id string, first int, at graph.Span) ([]Partnership, error) {
 	if err := checkRange("first", first, 1, MaxFirst); err != nil {
 		return nil, err
 	}
@@ -56,7 +60,7 @@ func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partner
 	if snap.entities[id] == nil {
 		return nil, fmt.Errorf("query: partners of %q: %w", id, graph.ErrNotFound)
 	}
-	ps := snap.joints.partnersOf(id)
+	ps := snap.joints.partnersOf(id, at)
 	if len(ps) > first {
 		ps = ps[:first]
 	}
@@ -64,7 +68,7 @@ func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partner
 	for i := range selfs {
 		selfs[i] = id
 	}
-	out, err := s.materialise(ctx, snap.joints, ps, selfs)
+	out, err := s.materialise(ctx, snap.joints, ps, selfs, at)
 	if err != nil {
 		return nil, fmt.Errorf("query: partners of %q: %w", id, err)
 	}
@@ -73,8 +77,10 @@ func (s *Service) Partners(ctx context.Context, id string, first int) ([]Partner
 
 // Partnerships returns every partnership, strongest first, then by the two
 // entity IDs (A < B), a page of at most first after the cursor after ("" for
-// the first page). kinds, if given, must hold the kinds of both ends.
-func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first int, after string) (PartnershipPage, error) {
+// the first page). kinds, if given, must hold the kinds of both ends. With
+// at, the partnerships that hold at at (as Partners), ordered by their
+// strength then.
+func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first int, after string, at graph.Span) (PartnershipPage, error) {
 	if err := checkRange("first", first, 1, MaxFirst); err != nil {
 		return PartnershipPage{}, err
 	}
@@ -92,7 +98,7 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 	if err != nil {
 		return PartnershipPage{}, err
 	}
-	pi, err := snap.partnerIndex(ctx)
+	pairs, err := snap.pairsAt(ctx, at)
 	if err != nil {
 		return PartnershipPage{}, err
 	}
@@ -100,17 +106,17 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 	var page PartnershipPage
 	var items []*pair
 	if ks == nil {
-		page.TotalCount = len(pi.pairs)
+		page.TotalCount = len(pairs)
 		start := 0
 		if key != nil {
-			start, _ = slices.BinarySearchFunc(pi.pairs, key, pairCmp)
-			if start < len(pi.pairs) && pairCmp(pi.pairs[start], key) == 0 {
+			start, _ = slices.BinarySearchFunc(pairs, key, pairCmp)
+			if start < len(pairs) && pairCmp(pairs[start], key) == 0 {
 				start++
 			}
 		}
-		end := min(start+first, len(pi.pairs))
-		items = pi.pairs[start:end]
-		page.HasNextPage = end < len(pi.pairs)
+		end := min(start+first, len(pairs))
+		items = pairs[start:end]
+		page.HasNextPage = end < len(pairs)
 	} else {
 		kindOf := func(id string) graph.Kind {
 			if en := snap.entities[id]; en != nil {
@@ -118,7 +124,7 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 			}
 			return ""
 		}
-		for _, p := range pi.pairs {
+		for _, p := range pairs {
 			if !ks[kindOf(p.a)] || !ks[kindOf(p.b)] {
 				continue
 			}
@@ -136,15 +142,16 @@ func (s *Service) Partnerships(ctx context.Context, kinds []graph.Kind, first in
 	if len(items) > 0 {
 		page.EndCursor = encodeCursor(items[len(items)-1])
 	}
-	if page.Items, err = s.materialise(ctx, pi.jointIndex, items, nil); err != nil {
+	if page.Items, err = s.materialise(ctx, snap.joints, items, nil, at); err != nil {
 		return PartnershipPage{}, fmt.Errorf("query: partnerships: %w", err)
 	}
 	return page, nil
 }
 
-// materialise turns pairs into Partnerships with one batched relation read.
-// If selfs is given, selfs[i] is made A of ps[i]; else A < B.
-func (s *Service) materialise(ctx context.Context, j *jointIndex, ps []*pair, selfs []string) ([]Partnership, error) {
+// materialise turns pairs (holding at at) into Partnerships with one
+// batched relation read. If selfs is given, selfs[i] is made A of ps[i];
+// else A < B.
+func (s *Service) materialise(ctx context.Context, j *jointIndex, ps []*pair, selfs []string, at graph.Span) ([]Partnership, error) {
 	out := make([]Partnership, 0, len(ps))
 	if len(ps) == 0 {
 		return out, nil
@@ -153,7 +160,7 @@ func (s *Service) materialise(ctx context.Context, j *jointIndex, ps []*pair, se
 	ctxRels := make([][][]string, len(ps))
 	var ids []string
 	for i, p := range ps {
-		vias[i], ctxRels[i] = j.via(p)
+		vias[i], ctxRels[i] = j.via(p, at)
 		ids = append(ids, p.explicit...)
 		for _, rs := range ctxRels[i] {
 			ids = append(ids, rs...)

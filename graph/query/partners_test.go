@@ -86,7 +86,7 @@ func TestPartners(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
 		for _, tc := range tests {
 			t.Run(fmt.Sprintf("%s/%d", tc.id, tc.first), func(t *testing.T) {
-				got, err := svc.Partners(context.Background(), tc.id, tc.first)
+				got, err := svc.Partners(context.Background(), tc.id, tc.first, graph.Span{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -159,7 +159,7 @@ func TestPartnersDerivedEvidenceIsUnion(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			svc := New(b.open(t, facts), kgtest.Logger(t))
-			ps, err := svc.Partners(context.Background(), "org/ecnu", 10)
+			ps, err := svc.Partners(context.Background(), "org/ecnu", 10, graph.Span{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -192,15 +192,15 @@ func TestPartnersDerivedEvidenceIsUnion(t *testing.T) {
 
 func TestPartnersErrors(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
-		_, err := svc.Partners(context.Background(), "org/nope", 10)
+		_, err := svc.Partners(context.Background(), "org/nope", 10, graph.Span{})
 		if !errors.Is(err, graph.ErrNotFound) {
 			t.Errorf("unknown id: err = %v, want ErrNotFound", err)
 		}
 		for _, first := range []int{0, -1, 101} {
-			_, err := svc.Partners(context.Background(), "org/sjtu", first)
+			_, err := svc.Partners(context.Background(), "org/sjtu", first, graph.Span{})
 			assertArgError(t, err, "first")
 		}
-		_, err = svc.Partners(context.Background(), "", 10)
+		_, err = svc.Partners(context.Background(), "", 10, graph.Span{})
 		assertArgError(t, err, "id")
 	})
 }
@@ -233,7 +233,7 @@ func TestPartnerships(t *testing.T) {
 					if pages > len(all)+1 {
 						t.Fatal("paging does not end")
 					}
-					page, err := svc.Partnerships(context.Background(), tc.kinds, tc.first, after)
+					page, err := svc.Partnerships(context.Background(), tc.kinds, tc.first, after, graph.Span{})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -267,7 +267,7 @@ func TestPartnerships(t *testing.T) {
 }
 
 func TestPartnershipsArgumentErrors(t *testing.T) {
-	good, err := New(newFakeStore(), kgtest.Logger(t)).Partnerships(context.Background(), nil, 1, "")
+	good, err := New(newFakeStore(), kgtest.Logger(t)).Partnerships(context.Background(), nil, 1, "", graph.Span{})
 	if err != nil || good.EndCursor != "" {
 		t.Fatalf("empty store: %+v, %v", good, err)
 	}
@@ -290,7 +290,7 @@ func TestPartnershipsArgumentErrors(t *testing.T) {
 	svc := New(newFakeStore(), kgtest.Logger(t))
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := svc.Partnerships(context.Background(), tc.kinds, tc.first, tc.after)
+			_, err := svc.Partnerships(context.Background(), tc.kinds, tc.first, tc.after, graph.Span{})
 			assertArgError(t, err, tc.arg)
 		})
 	}
@@ -312,7 +312,7 @@ func TestPartnersOf(t *testing.T) {
 					t.Fatal(err)
 				}
 				st.Reset()
-				got, err := svc.PartnersOf(ctx, ids, first)
+				got, err := svc.PartnersOf(ctx, ids, first, graph.Span{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -320,7 +320,7 @@ func TestPartnersOf(t *testing.T) {
 					t.Errorf("store calls %v, want one Generation and one Relations", c)
 				}
 				for _, id := range ids {
-					want, err := svc.Partners(ctx, id, first)
+					want, err := svc.Partners(ctx, id, first, graph.Span{})
 					if errors.Is(err, graph.ErrNotFound) {
 						want = []Partnership{}
 					} else if err != nil {
@@ -334,7 +334,7 @@ func TestPartnersOf(t *testing.T) {
 					}
 				}
 			}
-			_, err := svc.PartnersOf(ctx, ids, 0)
+			_, err := svc.PartnersOf(ctx, ids, 0, graph.Span{})
 			assertArgError(t, err, "first")
 		})
 	}
@@ -353,13 +353,13 @@ func views(ps []Partnership) []partnerView {
 func TestPartnershipCursor(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
 		ctx := context.Background()
-		all, err := svc.Partnerships(ctx, nil, 100, "")
+		all, err := svc.Partnerships(ctx, nil, 100, "", graph.Span{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, p := range all.Items {
 			for _, q := range []Partnership{p, {A: p.B, B: p.A, Strength: p.Strength}} {
-				page, err := svc.Partnerships(ctx, nil, 100, PartnershipCursor(q))
+				page, err := svc.Partnerships(ctx, nil, 100, PartnershipCursor(q), graph.Span{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -382,7 +382,7 @@ func TestPartnershipsCursorSurvivesChanges(t *testing.T) {
 			ctx := context.Background()
 			st := b.open(t, fixtureFacts())
 			svc := New(st, kgtest.Logger(t))
-			p1, err := svc.Partnerships(ctx, nil, 2, "")
+			p1, err := svc.Partnerships(ctx, nil, 2, "", graph.Span{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -398,7 +398,7 @@ func TestPartnershipsCursorSurvivesChanges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p2, err := svc.Partnerships(ctx, nil, 100, p1.EndCursor)
+			p2, err := svc.Partnerships(ctx, nil, 100, p1.EndCursor, graph.Span{})
 			if err != nil {
 				t.Fatal(err)
 			}

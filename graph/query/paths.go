@@ -21,11 +21,12 @@ type Path struct {
 // sequences; where two entities are linked by several relations, the hop
 // uses the one with the smallest ID. No path within maxHops gives an empty
 // result, not an error; an unknown endpoint is an error wrapping
-// graph.ErrNotFound. from == to gives the one path of no hops.
+// graph.ErrNotFound. from == to gives the one path of no hops. With at
+// (not the zero Span), only relations that hold at at are walked.
 //
 // The search is a bidirectional breadth-first search that reads a whole
 // frontier per store call: at most maxHops+2 store calls in all.
-func (s *Service) Paths(ctx context.Context, from, to string, maxHops, first int) ([]Path, error) {
+func (s *Service) Paths(ctx context.Context, from, to string, maxHops, first int, at graph.Span) ([]Path, error) {
 	if err := checkRange("maxHops", maxHops, 1, MaxPathHops); err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (s *Service) Paths(ctx context.Context, from, to string, maxHops, first int
 		if len(bw.frontier) < len(fw.frontier) {
 			side, other = bw, fw
 		}
-		nb, err := s.store.Neighbors(ctx, side.frontier, graph.RelationFilter{})
+		nb, err := s.neighbors(ctx, side.frontier, at)
 		if err != nil {
 			return nil, fmt.Errorf("query: paths: neighbours at depth %d: %w", side.depth+1, err)
 		}
@@ -82,7 +83,7 @@ func (s *Service) Paths(ctx context.Context, from, to string, maxHops, first int
 	}
 
 	nodeSeqs := enumeratePaths(fw, bw, meet, first)
-	return s.pathRelations(ctx, nodeSeqs)
+	return s.pathRelations(ctx, nodeSeqs, at)
 }
 
 // bfsSide is one half of the bidirectional search.
@@ -176,17 +177,18 @@ func enumeratePaths(fw, bw *bfsSide, meet []string, first int) [][]string {
 	return out
 }
 
-// pathRelations picks, with one batched read, the relation for every hop.
-func (s *Service) pathRelations(ctx context.Context, seqs [][]string) ([]Path, error) {
+// pathRelations picks, with one batched read, the relation (holding at at)
+// for every hop.
+func (s *Service) pathRelations(ctx context.Context, seqs [][]string, at graph.Span) ([]Path, error) {
 	var nodes []string
 	for _, seq := range seqs {
 		nodes = append(nodes, seq...)
 	}
 	slices.Sort(nodes)
 	nodes = slices.Compact(nodes)
-	rels, err := s.store.RelationsOf(ctx, nodes, graph.RelationFilter{})
+	rels, err := s.RelationsOf(ctx, nodes, graph.RelationFilter{}, at)
 	if err != nil {
-		return nil, fmt.Errorf("query: paths: read relations: %w", err)
+		return nil, fmt.Errorf("query: paths: %w", err)
 	}
 	between := func(u, v string) *graph.Relation {
 		var best *graph.Relation

@@ -51,7 +51,7 @@ func TestPaths(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				ps, err := svc.Paths(context.Background(), tc.from, tc.to, tc.maxHops, tc.first)
+				ps, err := svc.Paths(context.Background(), tc.from, tc.to, tc.maxHops, tc.first, graph.Span{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -165,7 +165,7 @@ func TestPathsMatchOracle(t *testing.T) {
 					continue
 				}
 				for _, hops := range []int{1, 2, 3, 6} {
-					ps, err := svc.Paths(context.Background(), from, to, hops, MaxFirst)
+					ps, err := svc.Paths(context.Background(), from, to, hops, MaxFirst, graph.Span{})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -183,7 +183,7 @@ func TestPathsErrors(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
 		ctx := context.Background()
 		for _, tc := range []struct{ from, to string }{{"org/nope", "org/sjtu"}, {"org/sjtu", "org/nope"}} {
-			if _, err := svc.Paths(ctx, tc.from, tc.to, 3, 10); !errors.Is(err, graph.ErrNotFound) {
+			if _, err := svc.Paths(ctx, tc.from, tc.to, 3, 10, graph.Span{}); !errors.Is(err, graph.ErrNotFound) {
 				t.Errorf("Paths(%s, %s): err = %v, want ErrNotFound", tc.from, tc.to, err)
 			}
 		}
@@ -201,7 +201,7 @@ func TestPathsErrors(t *testing.T) {
 		}
 		for _, tc := range args {
 			t.Run(fmt.Sprintf("%s/%d/%d", tc.arg, tc.maxHops, tc.first), func(t *testing.T) {
-				_, err := svc.Paths(ctx, tc.from, tc.to, tc.maxHops, tc.first)
+				_, err := svc.Paths(ctx, tc.from, tc.to, tc.maxHops, tc.first, graph.Span{})
 				assertArgError(t, err, tc.arg)
 			})
 		}

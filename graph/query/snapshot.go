@@ -39,8 +39,20 @@ type snapshot struct {
 	pairsOnce sync.Once
 	pairsDone chan struct{} // closed once pidx is set
 	pidx      *pairIndex
+	// timed holds the partnerships as of a few recent times (pairsAt),
+	// at most maxTimedPairs of them, the oldest dropped first.
+	timedMu    sync.Mutex
+	timed      map[graph.Span]*timedPairs
+	timedOrder []graph.Span
 
 	indicators []string // INDICATOR entity IDs in source-text order
+	// measures: indicator ID → the objects of its measures relations.
+	measures map[string][]string
+
+	// begins and ends are the relations with a bounded start (end), by
+	// that instant then ID: the relations that begin or end in a window
+	// are a range of them (Changes).
+	begins, ends []instant
 
 	pinyin [][]string // the sets searchKey.syl indexes (pinyinCache.sets)
 
@@ -64,11 +76,57 @@ type jointIndex struct {
 	// explicitOf: entity → the entities it has such relations with.
 	explicit   map[[2]string][]string
 	explicitOf map[string][]string
+	// spans are the validity intervals of the joint relations that have
+	// one (graph.Relation.Span); a relation not in it holds at all times.
+	spans map[string]graph.Span
+	// bounded are the ends of the joint relations in spans, to find the
+	// partnerships a relation that begins or ends takes part in.
+	bounded map[string]jointRel
 }
 
-// via returns the contexts p.a and p.b share, sorted, and for each the
-// stored joint relations of the two to it, sorted by ID.
-func (j *jointIndex) via(p *pair) (via []string, rels [][]string) {
+// jointRel is a joint relation's ends: between two partners (explicit)
+// or from a partner to a context.
+type jointRel struct {
+	subject, object string
+	explicit        bool
+}
+
+// untimed reports whether every joint relation holds at at: at is all of
+// time, or no joint relation is bounded in time.
+func (j *jointIndex) untimed(at graph.Span) bool { return allTime(at) || len(j.spans) == 0 }
+
+// holding returns the joint relations of ids that hold at at (ids itself
+// when all do).
+func (j *jointIndex) holding(ids []string, at graph.Span) []string {
+	if j.untimed(at) {
+		return ids
+	}
+	var out []string
+	for _, id := range ids {
+		if sp, ok := j.spans[id]; !ok || sp.Overlaps(at) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// anyHolds reports whether one of the joint relations ids holds at at.
+func (j *jointIndex) anyHolds(ids []string, at graph.Span) bool {
+	if j.untimed(at) {
+		return len(ids) > 0
+	}
+	for _, id := range ids {
+		if sp, ok := j.spans[id]; !ok || sp.Overlaps(at) {
+			return true
+		}
+	}
+	return false
+}
+
+// via returns the contexts p.a and p.b share at at (both have a joint
+// relation to it that holds then), sorted, and for each the stored joint
+// relations of the two to it that hold at at, sorted by ID.
+func (j *jointIndex) via(p *pair, at graph.Span) (via []string, rels [][]string) {
 	x, y := j.ctxOf[p.a], j.ctxOf[p.b]
 	for i, k := 0, 0; i < len(x) && k < len(y); {
 		switch c := cmp.Compare(x[i], y[k]); {
@@ -78,10 +136,13 @@ func (j *jointIndex) via(p *pair) (via []string, rels [][]string) {
 			k++
 		default:
 			subs := j.contexts[x[i]]
-			rs := append(slices.Clone(subs[p.a]), subs[p.b]...)
-			slices.Sort(rs)
-			via = append(via, x[i])
-			rels = append(rels, slices.Compact(rs))
+			ra, rb := j.holding(subs[p.a], at), j.holding(subs[p.b], at)
+			if len(ra) > 0 && len(rb) > 0 {
+				rs := append(slices.Clone(ra), rb...)
+				slices.Sort(rs)
+				via = append(via, x[i])
+				rels = append(rels, slices.Compact(rs))
+			}
 			i++
 			k++
 		}
@@ -89,11 +150,11 @@ func (j *jointIndex) via(p *pair) (via []string, rels [][]string) {
 	return via, rels
 }
 
-// partnersOf derives the partnerships of one entity, by strength desc then
-// partner ID: the same pairs, explicit relations and strengths as the
-// global derivation (jointBuilder.pairs), at the cost of the entity's own
-// contexts rather than of every partnership.
-func (j *jointIndex) partnersOf(id string) []*pair {
+// partnersOf derives the partnerships of one entity that hold at at, by
+// strength desc then partner ID: the same pairs, explicit relations and
+// strengths as the global derivation (jointIndex.pairs), at the cost of
+// the entity's own contexts rather than of every partnership.
+func (j *jointIndex) partnersOf(id string, at graph.Span) []*pair {
 	byOther := make(map[string]*pair)
 	get := func(other string) *pair {
 		p := byOther[other]
@@ -104,12 +165,19 @@ func (j *jointIndex) partnersOf(id string) []*pair {
 		return p
 	}
 	for _, other := range j.explicitOf[id] {
-		p := get(other)
-		p.explicit = append(p.explicit, j.explicit[[2]string{p.a, p.b}]...)
+		k := [2]string{min(id, other), max(id, other)}
+		if rs := j.holding(j.explicit[k], at); len(rs) > 0 {
+			p := get(other)
+			p.explicit = append(p.explicit, rs...)
+		}
 	}
 	for _, c := range j.ctxOf[id] {
-		for sub := range j.contexts[c] {
-			if sub != id {
+		subs := j.contexts[c]
+		if !j.anyHolds(subs[id], at) {
+			continue
+		}
+		for sub, rs := range subs {
+			if sub != id && j.anyHolds(rs, at) {
 				get(sub).n++
 			}
 		}
@@ -145,13 +213,115 @@ func (snap *snapshot) partnerIndex(ctx context.Context) (*pairIndex, error) {
 	}
 }
 
+// maxTimedPairs bounds how many "as of" partnership lists a snapshot keeps.
+const maxTimedPairs = 8
+
+// timedPairs is every partnership holding at one time; pairs is set when
+// done is closed.
+type timedPairs struct {
+	done  chan struct{}
+	pairs []*pair
+}
+
+// pairsAt returns the partnerships that hold at at, in global order by
+// their strength at at: the partnership index itself when every joint
+// relation holds at at, else derived from the joint relations that do on
+// the first call for at and kept (a few times per snapshot). The
+// derivation runs detached, like partnerIndex's.
+func (snap *snapshot) pairsAt(ctx context.Context, at graph.Span) ([]*pair, error) {
+	if snap.joints.untimed(at) {
+		pi, err := snap.partnerIndex(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return pi.pairs, nil
+	}
+	snap.timedMu.Lock()
+	tp := snap.timed[at]
+	if tp == nil {
+		if snap.timed == nil {
+			snap.timed = make(map[graph.Span]*timedPairs)
+		}
+		if len(snap.timedOrder) >= maxTimedPairs {
+			delete(snap.timed, snap.timedOrder[0])
+			snap.timedOrder = snap.timedOrder[1:]
+		}
+		tp = &timedPairs{done: make(chan struct{})}
+		snap.timed[at] = tp
+		snap.timedOrder = append(snap.timedOrder, at)
+		go func() {
+			tp.pairs = snap.joints.pairs(at)
+			close(tp.done)
+		}()
+	}
+	snap.timedMu.Unlock()
+	select {
+	case <-tp.done:
+		return tp.pairs, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("query: waiting for the partnerships as of a time: %w", ctx.Err())
+	}
+}
+
 // entry is what the snapshot keeps of an entity: enough to search, filter
-// by kind and rank, not the full entity (that is read on demand).
+// by kind and time and rank, not the full entity (that is read on demand).
 type entry struct {
 	id     string
 	kind   graph.Kind
 	keys   []searchKey
 	degree int // == snapshot.degree[id], kept here for the search loop
+
+	// When the entity exists (existsAt): always, or at the spans. An
+	// indicator with a year or asOf attribute (measured) exists at that
+	// time only.
+	always   bool
+	measured bool
+	spans    []graph.Span
+}
+
+// existsAt reports whether the entity exists as of at (see Entities).
+func (en *entry) existsAt(at graph.Span) bool {
+	if allTime(at) || en.always {
+		return true
+	}
+	for _, sp := range en.spans {
+		if sp.Overlaps(at) {
+			return true
+		}
+	}
+	return false
+}
+
+// addSpan records that the entity exists during sp.
+func (en *entry) addSpan(sp graph.Span) {
+	if allTime(sp) {
+		en.always, en.spans = true, nil
+		return
+	}
+	if !en.always && !slices.Contains(en.spans, sp) {
+		en.spans = append(en.spans, sp)
+	}
+}
+
+// instant is a time at which a relation begins or ends.
+type instant struct {
+	at  time.Time
+	rel string
+}
+
+func instantCmp(x, y instant) int { return cmp.Or(x.at.Compare(y.at), cmp.Compare(x.rel, y.rel)) }
+
+// indicatorSpan is the time an indicator's value refers to: its year
+// attribute, else its asOf attribute (date-typed), or false.
+func indicatorSpan(e *graph.Entity) (graph.Span, bool) {
+	for _, key := range []string{"year", "asOf"} {
+		if a, ok := e.Attr(key); ok && a.Type == graph.AttrDate {
+			if sp, err := graph.ParseDate(a.Value); err == nil {
+				return sp, true
+			}
+		}
+	}
+	return graph.Span{}, false
 }
 
 // pair is one partnership between a and b (a < b). The shared contexts
@@ -198,7 +368,21 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 		entities:  make(map[string]*entry),
 		degree:    make(map[string]int),
 		pairsDone: make(chan struct{}),
+		measures:  make(map[string][]string),
 	}
+	docs, err := s.store.Documents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("query: build index: documents: %w", err)
+	}
+	periods := make(map[string]graph.Span, len(docs))
+	for _, d := range docs {
+		if sp, err := graph.ParsePeriod(d.Period); err == nil {
+			periods[d.ID] = sp
+		}
+	}
+	// The documents of the entities without a date attribute: without
+	// relations either, they exist in their documents' periods.
+	undated := make(map[string][]string)
 	py := newPinyinCache()
 	type indPos struct {
 		id         string
@@ -207,8 +391,26 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 		noEvidence bool
 	}
 	var inds []indPos
-	err := s.store.ScanEntities(ctx, nil, "", func(e *graph.Entity) bool {
+	err = s.store.ScanEntities(ctx, nil, "", func(e *graph.Entity) bool {
 		en := &entry{id: e.ID, kind: e.Kind, keys: entityKeys(e, py)}
+		if sp, ok := indicatorSpan(e); ok && e.Kind == graph.KindIndicator {
+			en.measured = true
+			en.spans = []graph.Span{sp}
+		} else {
+			dated := false
+			for _, a := range e.Attributes {
+				if a.Type != graph.AttrDate {
+					continue
+				}
+				if sp, err := graph.ParseDate(a.Value); err == nil {
+					en.addSpan(graph.Span{Start: sp.Start}) // exists from then on
+					dated = true
+				}
+			}
+			if !dated {
+				undated[e.ID] = e.Documents
+			}
+		}
 		snap.entities[e.ID] = en
 		snap.order = append(snap.order, en)
 		if e.Kind == graph.KindIndicator {
@@ -253,10 +455,41 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 			snap.degree[r.Object]++
 		}
 		jb.add(r)
+		sp := r.Span()
+		for _, id := range [2]string{r.Subject, r.Object} {
+			if en := snap.entities[id]; en != nil && !en.measured {
+				en.addSpan(sp)
+			}
+		}
+		if !sp.Start.IsZero() {
+			snap.begins = append(snap.begins, instant{sp.Start, r.ID})
+		}
+		if !sp.End.IsZero() {
+			snap.ends = append(snap.ends, instant{sp.End, r.ID})
+		}
+		if r.Predicate == "measures" {
+			snap.measures[r.Subject] = append(snap.measures[r.Subject], r.Object)
+		}
 		return true
 	})
 	if err != nil {
 		return nil, fmt.Errorf("query: build index: scan relations: %w", err)
+	}
+	slices.SortFunc(snap.begins, instantCmp)
+	slices.SortFunc(snap.ends, instantCmp)
+	for id, ds := range undated {
+		en := snap.entities[id]
+		if en == nil || snap.degree[id] > 0 {
+			continue
+		}
+		for _, d := range ds {
+			if sp, ok := periods[d]; ok {
+				en.addSpan(sp)
+			}
+		}
+		if len(en.spans) == 0 {
+			en.always = true // nothing says when: at all times
+		}
 	}
 	snap.joints = jb.finish()
 	snap.log = s.log
@@ -285,16 +518,27 @@ type jointBuilder struct {
 	// to that object.
 	contexts map[string]map[string][]string
 	explicit map[[2]string][]string
+	spans    map[string]graph.Span // of the bounded joint relations
+	bounded  map[string]jointRel
 }
 
 func newJointBuilder() *jointBuilder {
-	return &jointBuilder{contexts: make(map[string]map[string][]string), explicit: make(map[[2]string][]string)}
+	return &jointBuilder{
+		contexts: make(map[string]map[string][]string),
+		explicit: make(map[[2]string][]string),
+		spans:    make(map[string]graph.Span),
+		bounded:  make(map[string]jointRel),
+	}
 }
 
 func (b *jointBuilder) add(r *graph.Relation) {
 	p, ok := graph.LookupPredicate(r.Predicate)
 	if !ok || !p.Joint || r.Subject == r.Object {
 		return
+	}
+	if sp := r.Span(); !allTime(sp) {
+		b.spans[r.ID] = sp
+		b.bounded[r.ID] = jointRel{r.Subject, r.Object, p.Symmetric}
 	}
 	if p.Symmetric {
 		k := [2]string{r.Subject, r.Object}
@@ -334,21 +578,22 @@ func (b *jointBuilder) finish() *jointIndex {
 		explicitOf[k[0]] = append(explicitOf[k[0]], k[1])
 		explicitOf[k[1]] = append(explicitOf[k[1]], k[0])
 	}
-	return &jointIndex{contexts: b.contexts, ctxOf: ctxOf, explicit: b.explicit, explicitOf: explicitOf}
+	return &jointIndex{contexts: b.contexts, ctxOf: ctxOf, explicit: b.explicit, explicitOf: explicitOf, spans: b.spans, bounded: b.bounded}
 }
 
 // index derives every partnership, in global order (log: nil for none).
 func (j *jointIndex) index(log *slog.Logger) *pairIndex {
 	began := time.Now()
-	idx := &pairIndex{pairs: j.pairs(), jointIndex: j}
+	idx := &pairIndex{pairs: j.pairs(graph.Span{}), jointIndex: j}
 	if log != nil {
 		log.Info("query partnership index built", "partnerships", len(idx.pairs), "took", time.Since(began).Round(time.Millisecond))
 	}
 	return idx
 }
 
-// pairs derives every partnership, in global order.
-func (j *jointIndex) pairs() []*pair {
+// pairs derives every partnership that holds at at, in global order (by
+// the strength at at).
+func (j *jointIndex) pairs(at graph.Span) []*pair {
 	// Pairs live in one slab, found by the two entities' numbers: at 1e6
 	// quads there are millions, and string-keyed maps and one allocation
 	// per pair made this build take tens of seconds.
@@ -361,30 +606,39 @@ func (j *jointIndex) pairs() []*pair {
 		}
 		return n
 	}
-	at := make(map[uint64]int)
+	slot := make(map[uint64]int)
 	var slab []pair
 	get := func(x, y string, nx, ny uint32) *pair {
 		k := uint64(nx)<<32 | uint64(ny)
-		i, ok := at[k]
+		i, ok := slot[k]
 		if !ok {
 			i = len(slab)
 			slab = append(slab, pair{a: x, b: y})
-			at[k] = i
+			slot[k] = i
 		}
 		return &slab[i] // valid until the next append
 	}
 	for k, ids := range j.explicit {
+		if ids = j.holding(ids, at); len(ids) == 0 {
+			continue
+		}
 		p := get(k[0], k[1], number(k[0]), number(k[1]))
 		p.explicit = append(p.explicit, ids...)
 	}
 	var nums []uint32
+	var ids []string
 	for _, subs := range j.contexts {
 		if len(subs) < 2 {
 			continue
 		}
-		ids := make([]string, 0, len(subs))
-		for sub := range subs {
-			ids = append(ids, sub)
+		ids = ids[:0]
+		for sub, rs := range subs {
+			if j.anyHolds(rs, at) {
+				ids = append(ids, sub)
+			}
+		}
+		if len(ids) < 2 {
+			continue
 		}
 		slices.Sort(ids)
 		nums = nums[:0]

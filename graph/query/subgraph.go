@@ -29,8 +29,10 @@ type Subgraph struct {
 // stay. Unknown ids are left out. If more than limit (1..2000) entities are
 // in reach it keeps, in this order, the given ids (as given), the nearest by
 // hop, the best connected by degree, then by ID, and sets Truncated.
-// Nodes come in that order.
-func (s *Service) Subgraph(ctx context.Context, ids []string, hops int, kinds []graph.Kind, limit int) (Subgraph, error) {
+// Nodes come in that order. With at (not the zero Span), only relations
+// that hold at at are walked and returned; Degree stays the degree in the
+// whole graph.
+func (s *Service) Subgraph(ctx context.Context, ids []string, hops int, kinds []graph.Kind, limit int, at graph.Span) (Subgraph, error) {
 	if len(ids) == 0 {
 		return Subgraph{}, argErr("ids", "must not be empty")
 	}
@@ -64,7 +66,7 @@ func (s *Service) Subgraph(ctx context.Context, ids []string, hops int, kinds []
 	frontier := slices.Sorted(slices.Values(seeds))
 	// Deeper hops only matter while everything nearer fits in limit.
 	for h := 1; h <= hops && len(frontier) > 0 && len(found) <= limit; h++ {
-		nb, err := s.store.Neighbors(ctx, frontier, graph.RelationFilter{})
+		nb, err := s.neighbors(ctx, frontier, at)
 		if err != nil {
 			return Subgraph{}, fmt.Errorf("query: subgraph: neighbours at hop %d: %w", h, err)
 		}
@@ -122,9 +124,9 @@ func (s *Service) Subgraph(ctx context.Context, ids []string, hops int, kinds []
 		keep[id] = true
 		sg.Nodes = append(sg.Nodes, SubgraphNode{Entity: ents[i], Degree: snap.degree[id], Hop: hop[id]})
 	}
-	rels, err := s.store.RelationsOf(ctx, found, graph.RelationFilter{})
+	rels, err := s.RelationsOf(ctx, found, graph.RelationFilter{}, at)
 	if err != nil {
-		return Subgraph{}, fmt.Errorf("query: subgraph: read relations: %w", err)
+		return Subgraph{}, fmt.Errorf("query: subgraph: %w", err)
 	}
 	seen := make(map[string]bool)
 	for _, id := range found {

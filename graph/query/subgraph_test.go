@@ -66,7 +66,7 @@ func TestSubgraph(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				sg, err := svc.Subgraph(context.Background(), tc.ids, tc.hops, tc.kinds, tc.limit)
+				sg, err := svc.Subgraph(context.Background(), tc.ids, tc.hops, tc.kinds, tc.limit, graph.Span{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -118,7 +118,7 @@ func TestSubgraphArgumentErrors(t *testing.T) {
 		{[]string{"org/sjtu"}, 1, []graph.Kind{"nope"}, 10, "kinds"},
 	}
 	for _, tc := range tests {
-		_, err := svc.Subgraph(context.Background(), tc.ids, tc.hops, tc.kinds, tc.limit)
+		_, err := svc.Subgraph(context.Background(), tc.ids, tc.hops, tc.kinds, tc.limit, graph.Span{})
 		assertArgError(t, err, tc.arg)
 	}
 }
@@ -155,7 +155,7 @@ func TestDegreesAndTopConnected(t *testing.T) {
 func TestIndicators(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st graph.Store, svc *Service) {
 		ctx := context.Background()
-		inds, err := svc.Indicators(ctx, 10)
+		inds, err := svc.Indicators(ctx, IndicatorFilter{}, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,11 +174,11 @@ func TestIndicators(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("Indicators =\n%q\nwant\n%q", got, want)
 		}
-		one, err := svc.Indicators(ctx, 1)
+		one, err := svc.Indicators(ctx, IndicatorFilter{}, 1)
 		if err != nil || len(one) != 1 || one[0].Entity.ID != "ind/rd-spend" {
 			t.Errorf("Indicators(1) = %v, %v", one, err)
 		}
-		_, err = svc.Indicators(ctx, 0)
+		_, err = svc.Indicators(ctx, IndicatorFilter{}, 0)
 		assertArgError(t, err, "first")
 	})
 }

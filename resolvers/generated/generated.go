@@ -30,6 +30,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Changes() ChangesResolver
 	Document() DocumentResolver
 	Entity() EntityResolver
 	Indicator() IndicatorResolver
@@ -62,6 +63,15 @@ type ComplexityRoot struct {
 		Target func(childComplexity int) int
 	}
 
+	Changes struct {
+		Began             func(childComplexity int, first *int, after *string) int
+		Ended             func(childComplexity int, first *int, after *string) int
+		From              func(childComplexity int) int
+		PartnershipsBegan func(childComplexity int, first *int, after *string) int
+		PartnershipsEnded func(childComplexity int, first *int, after *string) int
+		To                func(childComplexity int) int
+	}
+
 	Document struct {
 		DateOrNil    func(childComplexity int) int
 		DigestOrNil  func(childComplexity int) int
@@ -84,8 +94,8 @@ type ComplexityRoot struct {
 		Kind               func(childComplexity int) int
 		Name               func(childComplexity int) int
 		NameEnOrNil        func(childComplexity int) int
-		Partners           func(childComplexity int, first *int) int
-		Relations          func(childComplexity int, direction *model.Direction, predicates []string, first *int, after *string) int
+		Partners           func(childComplexity int, first *int, asOf *string) int
+		Relations          func(childComplexity int, direction *model.Direction, predicates []string, asOf *string, first *int, after *string) int
 	}
 
 	EntityConnection struct {
@@ -185,18 +195,19 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog     func(childComplexity int, first *int) int
+		Changes      func(childComplexity int, from string, to string) int
 		Documents    func(childComplexity int) int
-		Entities     func(childComplexity int, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, first *int, after *string) int
+		Entities     func(childComplexity int, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, asOf *string, first *int, after *string) int
 		Entity       func(childComplexity int, id string) int
-		Indicators   func(childComplexity int, first *int) int
-		Partners     func(childComplexity int, id string, first *int) int
-		Partnerships func(childComplexity int, kinds []graph.Kind, first *int, after *string) int
-		Paths        func(childComplexity int, from string, to string, maxHops *int, first *int) int
+		Indicators   func(childComplexity int, year *string, subject *string, asOf *string, first *int) int
+		Partners     func(childComplexity int, id string, asOf *string, first *int) int
+		Partnerships func(childComplexity int, kinds []graph.Kind, asOf *string, first *int, after *string) int
+		Paths        func(childComplexity int, from string, to string, maxHops *int, first *int, asOf *string) int
 		Predicates   func(childComplexity int) int
 		Relation     func(childComplexity int, id string) int
 		Search       func(childComplexity int, text string, kinds []graph.Kind, first *int) int
 		Stats        func(childComplexity int) int
-		Subgraph     func(childComplexity int, ids []string, hops *int, kinds []graph.Kind, limit *int) int
+		Subgraph     func(childComplexity int, ids []string, hops *int, kinds []graph.Kind, limit *int, asOf *string) int
 	}
 
 	RankedEntity struct {
@@ -281,12 +292,18 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ChangesResolver interface {
+	Began(ctx context.Context, obj *model.Changes, first *int, after *string) (*model.RelationConnection, error)
+	Ended(ctx context.Context, obj *model.Changes, first *int, after *string) (*model.RelationConnection, error)
+	PartnershipsBegan(ctx context.Context, obj *model.Changes, first *int, after *string) (*model.PartnershipConnection, error)
+	PartnershipsEnded(ctx context.Context, obj *model.Changes, first *int, after *string) (*model.PartnershipConnection, error)
+}
 type DocumentResolver interface {
 	Text(ctx context.Context, obj *graph.Document) (string, error)
 }
 type EntityResolver interface {
-	Relations(ctx context.Context, objs []*graph.Entity, direction *model.Direction, predicates []string, first *int, after *string) ([]*model.RelationConnection, error)
-	Partners(ctx context.Context, objs []*graph.Entity, first *int) ([][]*model.Partnership, error)
+	Relations(ctx context.Context, objs []*graph.Entity, direction *model.Direction, predicates []string, asOf *string, first *int, after *string) ([]*model.RelationConnection, error)
+	Partners(ctx context.Context, objs []*graph.Entity, first *int, asOf *string) ([][]*model.Partnership, error)
 
 	Degree(ctx context.Context, objs []*graph.Entity) ([]int, error)
 }
@@ -318,14 +335,15 @@ type PathResolver interface {
 type QueryResolver interface {
 	Entity(ctx context.Context, id string) (*graph.Entity, error)
 	Relation(ctx context.Context, id string) (*model.Relation, error)
-	Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, first *int, after *string) (*model.EntityConnection, error)
+	Entities(ctx context.Context, kind *graph.Kind, kinds []graph.Kind, attribute *model.AttributeFilter, asOf *string, first *int, after *string) (*model.EntityConnection, error)
 	Search(ctx context.Context, text string, kinds []graph.Kind, first *int) ([]*model.SearchHit, error)
-	Partners(ctx context.Context, id string, first *int) ([]*model.Partnership, error)
-	Partnerships(ctx context.Context, kinds []graph.Kind, first *int, after *string) (*model.PartnershipConnection, error)
-	Paths(ctx context.Context, from string, to string, maxHops *int, first *int) ([]*model.Path, error)
-	Subgraph(ctx context.Context, ids []string, hops *int, kinds []graph.Kind, limit *int) (*model.Subgraph, error)
+	Partners(ctx context.Context, id string, asOf *string, first *int) ([]*model.Partnership, error)
+	Partnerships(ctx context.Context, kinds []graph.Kind, asOf *string, first *int, after *string) (*model.PartnershipConnection, error)
+	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, asOf *string) ([]*model.Path, error)
+	Subgraph(ctx context.Context, ids []string, hops *int, kinds []graph.Kind, limit *int, asOf *string) (*model.Subgraph, error)
 	Stats(ctx context.Context) (*model.Stats, error)
-	Indicators(ctx context.Context, first *int) ([]*model.Indicator, error)
+	Indicators(ctx context.Context, year *string, subject *string, asOf *string, first *int) ([]*model.Indicator, error)
+	Changes(ctx context.Context, from string, to string) (*model.Changes, error)
 	Predicates(ctx context.Context) ([]*graph.Predicate, error)
 	Documents(ctx context.Context) ([]*graph.Document, error)
 	AuditLog(ctx context.Context, first *int) ([]*graph.AuditEntry, error)
@@ -417,6 +435,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.Target(childComplexity), true
+
+	case "Changes.began":
+		if e.ComplexityRoot.Changes.Began == nil {
+			break
+		}
+
+		args, err := ec.field_Changes_began_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Changes.Began(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Changes.ended":
+		if e.ComplexityRoot.Changes.Ended == nil {
+			break
+		}
+
+		args, err := ec.field_Changes_ended_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Changes.Ended(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Changes.from":
+		if e.ComplexityRoot.Changes.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Changes.From(childComplexity), true
+	case "Changes.partnershipsBegan":
+		if e.ComplexityRoot.Changes.PartnershipsBegan == nil {
+			break
+		}
+
+		args, err := ec.field_Changes_partnershipsBegan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Changes.PartnershipsBegan(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Changes.partnershipsEnded":
+		if e.ComplexityRoot.Changes.PartnershipsEnded == nil {
+			break
+		}
+
+		args, err := ec.field_Changes_partnershipsEnded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Changes.PartnershipsEnded(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Changes.to":
+		if e.ComplexityRoot.Changes.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Changes.To(childComplexity), true
 
 	case "Document.date":
 		if e.ComplexityRoot.Document.DateOrNil == nil {
@@ -537,7 +612,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.Partners(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Entity.Partners(childComplexity, args["first"].(*int), args["asOf"].(*string)), true
 	case "Entity.relations":
 		if e.ComplexityRoot.Entity.Relations == nil {
 			break
@@ -548,7 +623,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Entity.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Entity.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]string), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
@@ -925,6 +1000,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["from"].(string), args["to"].(string)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -941,7 +1027,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Entities(childComplexity, args["kind"].(*graph.Kind), args["kinds"].([]graph.Kind), args["attribute"].(*model.AttributeFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Entities(childComplexity, args["kind"].(*graph.Kind), args["kinds"].([]graph.Kind), args["attribute"].(*model.AttributeFilter), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -963,7 +1049,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Indicators(childComplexity, args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Indicators(childComplexity, args["year"].(*string), args["subject"].(*string), args["asOf"].(*string), args["first"].(*int)), true
 
 	case "Query.partners":
 		if e.ComplexityRoot.Query.Partners == nil {
@@ -975,7 +1061,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Partners(childComplexity, args["id"].(string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Partners(childComplexity, args["id"].(string), args["asOf"].(*string), args["first"].(*int)), true
 	case "Query.partnerships":
 		if e.ComplexityRoot.Query.Partnerships == nil {
 			break
@@ -986,7 +1072,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Partnerships(childComplexity, args["kinds"].([]graph.Kind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Partnerships(childComplexity, args["kinds"].([]graph.Kind), args["asOf"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -997,7 +1083,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["first"].(*int), args["asOf"].(*string)), true
 	case "Query.predicates":
 		if e.ComplexityRoot.Query.Predicates == nil {
 			break
@@ -1042,7 +1128,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Subgraph(childComplexity, args["ids"].([]string), args["hops"].(*int), args["kinds"].([]graph.Kind), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Subgraph(childComplexity, args["ids"].([]string), args["hops"].(*int), args["kinds"].([]graph.Kind), args["limit"].(*int), args["asOf"].(*string)), true
 
 	case "RankedEntity.degree":
 		if e.ComplexityRoot.RankedEntity.Degree == nil {
@@ -1640,6 +1726,34 @@ type AuditEntry {
 }
 
 scalar Time
+
+"""
+The relations and partnerships that began or ended between two times. With
+F and T the spans ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` name, a fact whose interval is [b, e)
+(from the start of validFrom to the end of validTo) began between them when
+F's end ≤ b < T's end, and ended when F's end ≤ e < T's end; an open end
+never begins or ends. A relation valid for 2024 ended at the start of 2025,
+so between 2024 and 2025; one valid from 2025-03 began between them.
+
+A partnership rests on links: each explicit relation, and each shared
+context where a joint relation of each party to it holds at the same time
+(the overlap of the two). It begins with its earliest link and ends with its
+latest (open if any link is open).
+"""
+type Changes {
+  "The from argument."
+  from: String!
+  "The to argument."
+  to: String!
+  "Stored relations that began, by the day they began, then ID."
+  began(first: Int = 50, after: String): RelationConnection!
+  "Stored relations that ended, by the instant they ended, then ID."
+  ended(first: Int = 50, after: String): RelationConnection!
+  "Partnerships that began, by the day they began, then by the two IDs (a < b)."
+  partnershipsBegan(first: Int = 50, after: String): PartnershipConnection!
+  "Partnerships that ended, by the instant they ended, then by the two IDs (a < b)."
+  partnershipsEnded(first: Int = 50, after: String): PartnershipConnection!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/entity.graphqls", Input: `"The closed set of entity kinds."
 enum EntityKind {
@@ -1713,10 +1827,10 @@ type Entity {
   "One line, English."
   descriptionEn: String
   attributes: [Attribute!]!
-  "Stated relations, ordered by relation ID."
-  relations(direction: Direction = BOTH, predicates: [String!], first: Int = 20, after: String): RelationConnection!
-  "Who works with this entity, strongest first (see Query.partners)."
-  partners(first: Int = 50): [Partnership!]!
+  "Stated relations, ordered by relation ID; with ` + "`" + `asOf` + "`" + ` (YYYY, YYYY-MM or YYYY-MM-DD), those that hold at that time."
+  relations(direction: Direction = BOTH, predicates: [String!], asOf: String, first: Int = 20, after: String): RelationConnection!
+  "Who works with this entity, strongest first; ` + "`" + `asOf` + "`" + ` as for Query.partners."
+  partners(first: Int = 50, asOf: String): [Partnership!]!
   "Sentences that introduce the entity."
   evidence: [Evidence!]!
   "Number of distinct entities one relation away."
@@ -1901,8 +2015,15 @@ type Query {
   Entities ordered by ID, optionally of one kind (or several, with ` + "`" + `kinds` + "`" + `)
   and with an attribute (e.g. {key: "founded", value: "2024"}). ` + "`" + `first` + "`" + ` is at
   most 100; ` + "`" + `after` + "`" + ` is an ` + "`" + `endCursor` + "`" + ` of a previous page.
+
+  ` + "`" + `asOf` + "`" + ` (YYYY, YYYY-MM or YYYY-MM-DD) keeps the entities that exist at that
+  time: those taking part in a relation that holds then; those with a date
+  attribute (founded, issued, held, year …) not after it (they exist from
+  that date on); an indicator with a ` + "`" + `year` + "`" + ` or ` + "`" + `asOf` + "`" + ` attribute exists at that
+  time only; an entity with neither relations nor date attributes exists in
+  the periods of the documents that state it (always, when none has one).
   """
-  entities(kind: EntityKind, kinds: [EntityKind!], attribute: AttributeFilter, first: Int = 20, after: String): EntityConnection!
+  entities(kind: EntityKind, kinds: [EntityKind!], attribute: AttributeFilter, asOf: String, first: Int = 20, after: String): EntityConnection!
 
   """
   Entities whose name, English name or alias matches the text (Chinese
@@ -1914,27 +2035,55 @@ type Query {
   Who works with the entity: explicit partnerships and partners via a shared
   context (a zone, event, fund, plan or alliance they jointly build, host,
   found or draft), strongest first.
+
+  ` + "`" + `asOf` + "`" + ` (YYYY, YYYY-MM or YYYY-MM-DD) keeps what holds at that time: an
+  explicit relation that holds then, a shared context both have a joint
+  relation to that holds then (a relation valid for 2025 holds as of
+  2025-06). Strength, via and relations count only those.
   """
-  partners(id: ID!, first: Int = 50): [Partnership!]!
+  partners(id: ID!, asOf: String, first: Int = 50): [Partnership!]!
 
-  "All partnerships between entities (of the given kinds), strongest first."
-  partnerships(kinds: [EntityKind!], first: Int = 50, after: String): PartnershipConnection!
+  """
+  All partnerships between entities (of the given kinds), strongest first;
+  with ` + "`" + `asOf` + "`" + `, those holding at that time (as for partners), by their
+  strength then.
+  """
+  partnerships(kinds: [EntityKind!], asOf: String, first: Int = 50, after: String): PartnershipConnection!
 
-  "Shortest paths between two entities (ignoring direction), at most ` + "`" + `maxHops` + "`" + ` relations long."
-  paths(from: ID!, to: ID!, maxHops: Int = 4, first: Int = 3): [Path!]!
+  """
+  Shortest paths between two entities (ignoring direction), at most ` + "`" + `maxHops` + "`" + `
+  relations long; with ` + "`" + `asOf` + "`" + `, through relations that hold at that time only.
+  """
+  paths(from: ID!, to: ID!, maxHops: Int = 4, first: Int = 3, asOf: String): [Path!]!
 
   """
   The neighbourhood of the given entities up to ` + "`" + `hops` + "`" + ` relations away,
   restricted to ` + "`" + `kinds` + "`" + ` (the seeds are always included), at most ` + "`" + `limit` + "`" + `
-  nodes. Shaped to load directly into Cytoscape, ECharts or G6.
+  nodes. Shaped to load directly into Cytoscape, ECharts or G6. With ` + "`" + `asOf` + "`" + `,
+  only relations that hold at that time are walked and returned (node
+  degrees stay those of the whole graph).
   """
-  subgraph(ids: [ID!]!, hops: Int = 1, kinds: [EntityKind!], limit: Int = 300): Subgraph!
+  subgraph(ids: [ID!]!, hops: Int = 1, kinds: [EntityKind!], limit: Int = 300, asOf: String): Subgraph!
 
   "Counts of what the graph holds."
   stats: Stats!
 
-  "Measured values (R&D spending, counts, shares) with what they measure."
-  indicators(first: Int = 100): [Indicator!]!
+  """
+  Measured values (R&D spending, counts, shares) with what they measure, in
+  the order the source text states them. ` + "`" + `year` + "`" + ` (YYYY) keeps those whose
+  value refers to a time within that year (their year or as-of date);
+  ` + "`" + `subject` + "`" + ` those that measure that entity; ` + "`" + `asOf` + "`" + ` (YYYY, YYYY-MM or
+  YYYY-MM-DD) those whose year or as-of date overlaps that time (an
+  indicator with neither follows the rule of ` + "`" + `entities` + "`" + `).
+  """
+  indicators(year: String, subject: ID, asOf: String, first: Int = 100): [Indicator!]!
+
+  """
+  What changed between two times (YYYY, YYYY-MM or YYYY-MM-DD; ` + "`" + `from` + "`" + ` not
+  after ` + "`" + `to` + "`" + `): the relations and partnerships that began or ended from the
+  end of ` + "`" + `from` + "`" + ` to the end of ` + "`" + `to` + "`" + ` — between 2024 and 2025 is all of 2025.
+  """
+  changes(from: String!, to: String!): Changes!
 
   "The closed relation vocabulary."
   predicates: [Predicate!]!
@@ -1993,6 +2142,24 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_detail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_Changes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Changes_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Changes_to(ctx, field)
+	case "began":
+		return ec.fieldContext_Changes_began(ctx, field)
+	case "ended":
+		return ec.fieldContext_Changes_ended(ctx, field)
+	case "partnershipsBegan":
+		return ec.fieldContext_Changes_partnershipsBegan(ctx, field)
+	case "partnershipsEnded":
+		return ec.fieldContext_Changes_partnershipsEnded(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Changes", field.Name)
 }
 
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2495,6 +2662,94 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Changes_began_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Changes_ended_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Changes_partnershipsBegan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Changes_partnershipsEnded_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_partners_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2506,6 +2761,14 @@ func (ec *executionContext) field_Entity_partners_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -2528,22 +2791,30 @@ func (ec *executionContext) field_Entity_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["predicates"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -2617,6 +2888,28 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2644,22 +2937,30 @@ func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["attribute"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["asOf"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -2680,14 +2981,38 @@ func (ec *executionContext) field_Query_entity_args(ctx context.Context, rawArgs
 func (ec *executionContext) field_Query_indicators_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "year",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["year"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "subject",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subject"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -2702,14 +3027,22 @@ func (ec *executionContext) field_Query_partners_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -2724,22 +3057,30 @@ func (ec *executionContext) field_Query_partnerships_args(ctx context.Context, r
 		return nil, err
 	}
 	args["kinds"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -2778,6 +3119,14 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -2860,6 +3209,14 @@ func (ec *executionContext) field_Query_subgraph_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -3179,6 +3536,228 @@ func (ec *executionContext) _AuditEntry_detail(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_AuditEntry_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _Changes_from(ctx context.Context, field graphql.CollectedField, obj *model.Changes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Changes_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Changes_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Changes", field, false, false, "String")
+}
+
+func (ec *executionContext) _Changes_to(ctx context.Context, field graphql.CollectedField, obj *model.Changes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Changes_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Changes_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Changes", field, false, false, "String")
+}
+
+func (ec *executionContext) _Changes_began(ctx context.Context, field graphql.CollectedField, obj *model.Changes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Changes_began(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Changes().Began(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Changes_began(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Changes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Changes_began_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Changes_ended(ctx context.Context, field graphql.CollectedField, obj *model.Changes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Changes_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Changes().Ended(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Changes_ended(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Changes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Changes_ended_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Changes_partnershipsBegan(ctx context.Context, field graphql.CollectedField, obj *model.Changes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Changes_partnershipsBegan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Changes().PartnershipsBegan(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnershipConnection) graphql.Marshaler {
+			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐPartnershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Changes_partnershipsBegan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Changes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Changes_partnershipsBegan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Changes_partnershipsEnded(ctx context.Context, field graphql.CollectedField, obj *model.Changes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Changes_partnershipsEnded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Changes().PartnershipsEnded(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnershipConnection) graphql.Marshaler {
+			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐPartnershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Changes_partnershipsEnded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Changes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Changes_partnershipsEnded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *graph.Document) (ret graphql.Marshaler) {
@@ -3582,7 +4161,7 @@ func (ec *executionContext) resolveBatch_Entity_relations(ctx context.Context, f
 	fc := graphql.GetFieldContext(ctx)
 	if batch, ok := graphql.BatchParentsFor[*graph.Entity](ctx, "Entity"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Relations(ctx, batch.Parents, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return resolver.Relations(ctx, batch.Parents, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]string), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		})
 		return graphql.ResolveBatchGroupResult[*model.RelationConnection](
 			ctx,
@@ -3593,7 +4172,7 @@ func (ec *executionContext) resolveBatch_Entity_relations(ctx context.Context, f
 			batch.IndexMap,
 		)
 	}
-	results, err := resolver.Relations(ctx, []*graph.Entity{obj}, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+	results, err := resolver.Relations(ctx, []*graph.Entity{obj}, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]string), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 	return graphql.ResolveBatchSingleResult[*model.RelationConnection](
 		ctx,
 		results,
@@ -3649,7 +4228,7 @@ func (ec *executionContext) resolveBatch_Entity_partners(ctx context.Context, fi
 	fc := graphql.GetFieldContext(ctx)
 	if batch, ok := graphql.BatchParentsFor[*graph.Entity](ctx, "Entity"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Partners(ctx, batch.Parents, fc.Args["first"].(*int))
+			return resolver.Partners(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["asOf"].(*string))
 		})
 		return graphql.ResolveBatchGroupResult[[]*model.Partnership](
 			ctx,
@@ -3660,7 +4239,7 @@ func (ec *executionContext) resolveBatch_Entity_partners(ctx context.Context, fi
 			batch.IndexMap,
 		)
 	}
-	results, err := resolver.Partners(ctx, []*graph.Entity{obj}, fc.Args["first"].(*int))
+	results, err := resolver.Partners(ctx, []*graph.Entity{obj}, fc.Args["first"].(*int), fc.Args["asOf"].(*string))
 	return graphql.ResolveBatchSingleResult[[]*model.Partnership](
 		ctx,
 		results,
@@ -5558,7 +6137,7 @@ func (ec *executionContext) _Query_entities(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Entities(ctx, fc.Args["kind"].(*graph.Kind), fc.Args["kinds"].([]graph.Kind), fc.Args["attribute"].(*model.AttributeFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Entities(ctx, fc.Args["kind"].(*graph.Kind), fc.Args["kinds"].([]graph.Kind), fc.Args["attribute"].(*model.AttributeFilter), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
@@ -5646,7 +6225,7 @@ func (ec *executionContext) _Query_partners(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Partners(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Partners(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Partnership) graphql.Marshaler {
@@ -5690,7 +6269,7 @@ func (ec *executionContext) _Query_partnerships(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Partnerships(ctx, fc.Args["kinds"].([]graph.Kind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Partnerships(ctx, fc.Args["kinds"].([]graph.Kind), fc.Args["asOf"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnershipConnection) graphql.Marshaler {
@@ -5734,7 +6313,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["first"].(*int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
@@ -5778,7 +6357,7 @@ func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Subgraph(ctx, fc.Args["ids"].([]string), fc.Args["hops"].(*int), fc.Args["kinds"].([]graph.Kind), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Subgraph(ctx, fc.Args["ids"].([]string), fc.Args["hops"].(*int), fc.Args["kinds"].([]graph.Kind), fc.Args["limit"].(*int), fc.Args["asOf"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -5854,7 +6433,7 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Indicators(ctx, fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Indicators(ctx, fc.Args["year"].(*string), fc.Args["subject"].(*string), fc.Args["asOf"].(*string), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Indicator) graphql.Marshaler {
@@ -5882,6 +6461,50 @@ func (ec *executionContext) fieldContext_Query_indicators(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_indicators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Changes) graphql.Marshaler {
+			return ec.marshalNChanges2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐChanges(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Changes(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8967,6 +9590,68 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var changesImplementors = []string{"Changes"}
+
+func (ec *executionContext) _Changes(ctx context.Context, sel ast.SelectionSet, obj *model.Changes) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Changes")
+		case "from":
+			out.Values[i] = ec._Changes_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Changes_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "began":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Changes_began(ctx, field, obj)
+				})
+		case "ended":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Changes_ended(ctx, field, obj)
+				})
+		case "partnershipsBegan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Changes_partnershipsBegan(ctx, field, obj)
+				})
+		case "partnershipsEnded":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Changes_partnershipsEnded(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var documentImplementors = []string{"Document"}
 
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *graph.Document) graphql.Marshaler {
@@ -9874,6 +10559,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_indicators(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
 				})
 		case "predicates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -10884,6 +11575,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChanges2ᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋresolversᚋmodelᚐChanges(ctx context.Context, sel ast.SelectionSet, v *model.Changes) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Changes!")
+		return graphql.Null
+	}
+	return ec._Changes(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDocument2ᚕᚖgithubᚗcomᚋminhangᚑkgᚋkgᚋgraphᚐDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Document) graphql.Marshaler {

@@ -4,7 +4,10 @@
 // models_gen.go.
 package model
 
-import "github.com/minhang-kg/kg/graph"
+import (
+	"github.com/minhang-kg/kg/graph"
+	"github.com/minhang-kg/kg/graph/query"
+)
 
 // SearchHit is one search result.
 type SearchHit struct {
@@ -89,4 +92,11 @@ type Indicator struct {
 	Change    *string
 	Rank      *string
 	SubjectID string
+}
+
+// Changes is what changed in a window; its lists are read when asked for.
+type Changes struct {
+	From   string
+	To     string
+	Window query.Window
 }
