@@ -230,6 +230,16 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	h := newHandler(t, seededStore(t), server.Config{})
 	checks := map[string]func(t *testing.T, data string){
+		"PartnersOfSJTUAsOf2024": func(t *testing.T, data string) {
+			if !strings.Contains(data, `"org/mh-stc"`) || !strings.Contains(data, `"validFrom"`) {
+				t.Errorf("lacks org/mh-stc as of 2024: %.500s", data)
+			}
+		},
+		"ChangesIn2025": func(t *testing.T, data string) {
+			if !strings.Contains(data, `"doc/mkw-2025-11"`) || !strings.Contains(data, `"began"`) {
+				t.Errorf("got %.500s", data)
+			}
+		},
 		"PartnersOfSJTU": func(t *testing.T, data string) {
 			for _, want := range []string{`"org/mh-stc"`, `"org/ecnu"`, `"quote"`} {
 				if !strings.Contains(data, want) {

@@ -81,6 +81,15 @@ query PartnersOfSJTU {
       }
     }
   }
+}`},{title:`2024年的合作伙伴 Partners as of 2024`,query:`# 2024年时上海交大与谁合作（asOf：只看当时成立的关系），以及各关系的起止时间
+# Who worked with SJTU as of 2024 (asOf keeps what held then), with when each relation holds.
+query PartnersOfSJTUAsOf2024 {
+  partners(id: "org/sjtu", asOf: "2024", first: 20) {
+    strength
+    partner { id name nameEn kind }
+    via { name nameEn }
+    relations { label validFrom validTo from { name } to { name } evidence { quote } }
+  }
 }`},{title:`2024年成立的联盟 Alliances founded in 2024`,query:`# 联盟及其发起、成立关系与原文（数据来自2024年工作总结）
 # Alliances with who founded or launched them, and the sentence that says so.
 query Alliances2024 {
