@@ -22,7 +22,13 @@
 // Partnerships 2 (Generation, Relations), Paths at most maxHops+2
 // (Entities, one Neighbors per BFS level, RelationsOf), Subgraph at most
 // hops+3, Degrees 1, TopConnected and Indicators 2–3. The first call after a
-// change adds the rebuild: one more Generation call and the two scans.
+// change adds the rebuild: one more Generation call, Documents and the two
+// scans. Filtering by time (asOf) adds no store calls.
+//
+// # Time
+//
+// Calls taking an `at graph.Span` keep the facts that hold at it; the zero
+// Span is all of time. See README.md, "Time".
 //
 // # Errors
 //
