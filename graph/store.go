@@ -190,6 +190,20 @@ type Dumper interface {
 	QuadCount(ctx context.Context) (int64, error)
 }
 
+// Importer is implemented by stores that can restore a backup.
+type Importer interface {
+	// ImportNQuads replaces everything stored (every document, the
+	// curated facts and the audit trail) with the quads read from r,
+	// N-Quads as ExportNQuads writes them, in one atomic write: afterwards
+	// ExportNQuads writes exactly the quads read (sorted). Quads of the
+	// store-internal meta graph in the input are ignored; the store's own
+	// generation moves when anything changed. Input that is not N-Quads,
+	// or a quad without a graph label (every stored quad has one), is
+	// ErrInvalid naming name:line, and nothing is written. The change
+	// counts the quads added and removed.
+	ImportNQuads(ctx context.Context, r io.Reader, name string) (Change, error)
+}
+
 // Dump is the whole graph of a store, as read by Dumper.Dump.
 type Dump struct {
 	Generation int64

@@ -1,10 +1,11 @@
 // Command kg runs and maintains the Minhang knowledge graph.
 //
 //	kg serve  [store flags] [--addr ADDR] [--data DIR]   seed an empty store, then serve HTTP
-//	kg seed   [store flags] [--data DIR]                 load or refresh the dataset
+//	kg seed   [store flags] [--data DIR]                 sync the store with the dataset
 //	kg check  [--data DIR] [--fix] [--coverage] [--json] validate the dataset
 //	kg stats  [store flags] [--json]                     counts of the stored graph
 //	kg export [store flags] --format nquads              the stored graph on stdout
+//	kg import [store flags] FILE                         restore a store from kg export --format nquads
 //	kg gen    --quads N [--seed S] --out DIR             write a synthetic dataset
 //
 // Configuration is parsed once, here, into typed config values (config.go);
@@ -51,10 +52,11 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "seed an empty store, then serve the API, playground and explorer", runServe},
-		{"seed", "load or refresh the dataset into the store", runSeed},
+		{"seed", "make the store's documents those of the data directory (add, replace, remove)", runSeed},
 		{"check", "validate the dataset (--fix fills in offsets and sections)", runCheck},
 		{"stats", "count entities per kind, relations per predicate and quads", runStats},
 		{"export", "write the stored graph to stdout", runExport},
+		{"import", "replace the stored graph with an N-Quads export (backup restore)", runImport},
 		{"gen", "write a synthetic dataset of N quads (benchmarks, load and fault tests)", runGen},
 	}
 }

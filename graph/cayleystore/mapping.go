@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cayleygraph/quad"
@@ -122,9 +123,13 @@ func attrLiteral(a graph.Attribute) quad.Value {
 	}
 }
 
-// attrFromLiteral decodes attrLiteral.
+// attrFromLiteral decodes attrLiteral. An xsd:integer literal may also be
+// stored as a native integer (quad.Int: Cayley's own N-Quads loader
+// converts them).
 func attrFromLiteral(key string, v quad.Value) (graph.Attribute, bool) {
 	switch v := v.(type) {
+	case quad.Int:
+		return graph.Attribute{Key: key, Value: strconv.FormatInt(int64(v), 10), Type: graph.AttrInteger}, true
 	case quad.String:
 		return graph.Attribute{Key: key, Value: string(v), Type: graph.AttrText}, true
 	case quad.TypedString:
@@ -563,6 +568,8 @@ func lexical(v quad.Value) string {
 		return string(v.Value)
 	case quad.LangString:
 		return string(v.Value)
+	case quad.Int: // an xsd:integer loaded by Cayley's own tools
+		return strconv.FormatInt(int64(v), 10)
 	case nil:
 		return ""
 	}

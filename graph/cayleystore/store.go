@@ -447,6 +447,13 @@ func (s *Store) ExportNQuads(ctx context.Context, w io.Writer) error {
 		return s.wrap("export", err)
 	}
 	qs = slices.DeleteFunc(qs, func(q quad.Quad) bool { return q.Label == metaGraph })
+	for i := range qs {
+		// Natively typed integers (a store loaded by Cayley's own tools)
+		// export as the store writes them.
+		if n, ok := qs[i].Object.(quad.Int); ok {
+			qs[i].Object = quad.TypedString{Value: quad.String(strconv.FormatInt(int64(n), 10)), Type: xsdInteger}
+		}
+	}
 	return writeNQuads(ctx, w, qs)
 }
 

@@ -642,9 +642,10 @@ func sortQuads(qs []quad.Quad) []quad.Quad {
 	return qs
 }
 
-// writeNQuads writes qs sorted as N-Quads.
+// writeNQuads writes qs sorted as N-Quads, each line once.
 func writeNQuads(ctx context.Context, w io.Writer, qs []quad.Quad) error {
 	sortQuads(qs)
+	qs = slices.Compact(qs)
 	nw := nquads.NewWriter(w)
 	for i, q := range qs {
 		if i%1024 == 0 {

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"SyncDocuments", func(t *testing.T, s graph.Store) { testSync(t, s, func() graph.Store { return open(t) }) }},
 		{"SyncRemoves", func(t *testing.T, s graph.Store) { testSyncRemoves(t, s, func() graph.Store { return open(t) }) }},
 		{"SyncAtomic", testSyncAtomic},
+		{"ImportNQuads", func(t *testing.T, s graph.Store) { testImport(t, s, func() graph.Store { return open(t) }) }},
 		{"PutFacts", testPutFacts},
 		{"DeleteRelation", testDeleteRelation},
 		{"Generation", testGeneration},
