@@ -292,15 +292,39 @@ func (en *entry) existsAt(at graph.Span) bool {
 	return false
 }
 
-// addSpan records that the entity exists during sp.
+// addSpan records that the entity exists during sp (call mergeSpans once
+// all are added).
 func (en *entry) addSpan(sp graph.Span) {
 	if allTime(sp) {
 		en.always, en.spans = true, nil
 		return
 	}
-	if !en.always && !slices.Contains(en.spans, sp) {
+	if !en.always {
 		en.spans = append(en.spans, sp)
 	}
+}
+
+// mergeSpans sorts the entity's spans and merges those that overlap or
+// touch, so that each distinct stretch of time is kept once however many
+// relations fall in it (existsAt answers the same: a span overlaps the
+// union exactly when it overlaps one of its parts).
+func (en *entry) mergeSpans() {
+	if len(en.spans) < 2 {
+		return
+	}
+	slices.SortFunc(en.spans, func(x, y graph.Span) int { return x.Start.Compare(y.Start) })
+	out := en.spans[:1]
+	for _, sp := range en.spans[1:] {
+		cur := &out[len(out)-1]
+		if cur.End.IsZero() || !sp.Start.After(cur.End) {
+			if !cur.End.IsZero() && (sp.End.IsZero() || sp.End.After(cur.End)) {
+				cur.End = sp.End
+			}
+			continue
+		}
+		out = append(out, sp)
+	}
+	en.spans = slices.Clip(out)
 }
 
 // instant is a time at which a relation begins or ends.
@@ -490,6 +514,9 @@ func (s *Service) build(ctx context.Context, gen int64) (*snapshot, error) {
 		if len(en.spans) == 0 {
 			en.always = true // nothing says when: at all times
 		}
+	}
+	for _, en := range snap.order {
+		en.mergeSpans()
 	}
 	snap.joints = jb.finish()
 	snap.log = s.log

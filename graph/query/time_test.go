@@ -518,3 +518,30 @@ func sameChanges(got []string, want string) bool {
 	slices.Sort(w)
 	return slices.Equal(g, w)
 }
+
+func TestMergeSpans(t *testing.T) {
+	sp := func(from, to string) graph.Span {
+		s, err := graph.ValidSpan(from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	tests := []struct {
+		in   []graph.Span
+		want []graph.Span
+	}{
+		{[]graph.Span{sp("2024", "2024"), sp("2024", "2024"), sp("2024-05", "2024-06")}, []graph.Span{sp("2024", "2024")}},
+		{[]graph.Span{sp("2025", "2025"), sp("2024", "2024")}, []graph.Span{sp("2024", "2025")}}, // touching
+		{[]graph.Span{sp("2026", "2026"), sp("2024", "2024")}, []graph.Span{sp("2024", "2024"), sp("2026", "2026")}},
+		{[]graph.Span{sp("2026", ""), sp("2024", "2024"), sp("2027", "2030")}, []graph.Span{sp("2024", "2024"), sp("2026", "")}},
+		{[]graph.Span{sp("2026", "2026"), sp("", "2024")}, []graph.Span{sp("", "2024"), sp("2026", "2026")}},
+	}
+	for i, tc := range tests {
+		en := &entry{spans: tc.in}
+		en.mergeSpans()
+		if !slices.Equal(en.spans, tc.want) {
+			t.Errorf("%d: merged = %v, want %v", i, en.spans, tc.want)
+		}
+	}
+}
