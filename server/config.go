@@ -24,6 +24,9 @@ type Config struct {
 
 	// MaxBodyBytes bounds a request body (413 beyond). Default 1 MiB.
 	MaxBodyBytes int64
+	// MaxDocumentsBytes bounds the body of POST /admin/documents (every
+	// document's facts and full text). Default 64 MiB.
+	MaxDocumentsBytes int64
 	// ParserTokenLimit bounds the number of lexer tokens of a query.
 	// Default 15,000.
 	ParserTokenLimit int
@@ -87,6 +90,7 @@ type Config struct {
 // Defaults.
 const (
 	DefaultMaxBodyBytes      = 1 << 20
+	DefaultMaxDocumentsBytes = 64 << 20
 	DefaultParserTokenLimit  = 15000
 	DefaultMaxFields         = 1000
 	DefaultMaxDepth          = 12
@@ -123,6 +127,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxDocumentsBytes == 0 {
+		c.MaxDocumentsBytes = DefaultMaxDocumentsBytes
 	}
 	if c.ResponseCacheBytes == 0 {
 		c.ResponseCacheBytes = DefaultResponseCache

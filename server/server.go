@@ -75,6 +75,7 @@ func New(store graph.Store, cfg Config, log *slog.Logger) (*App, error) {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withCORS(csrf(limited(graphqlHTTP(res.Middleware(gql), cfg))), cfg))
+	mux.Handle(DocumentsPath, csrf(documentsHandler(st, cfg, log)))
 	mux.Handle("GET /export", export.IndexHandler())
 	mux.Handle("/export/{format}", limited(export.Handler(st, log)))
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +109,7 @@ var mountWeb = func(*http.ServeMux) string { return "" }
 func index(w http.ResponseWriter, r *http.Request) {
 	writeStatus(w, http.StatusOK, map[string]any{
 		"service":   "Minhang KG",
-		"endpoints": []string{"/graphql", "/export", "/export/{format}", "/livez", "/readyz", "/metrics"},
+		"endpoints": []string{"/graphql", "/export", "/export/{format}", "/livez", "/readyz", "/metrics", DocumentsPath},
 	})
 }
 
