@@ -618,9 +618,9 @@ func (s *Store) ReplaceDocument(ctx context.Context, facts graph.DocumentFacts) 
 	})
 }
 
-// SyncDocuments implements graph.Store. The read-back covers every
-// entity and relation of the given documents and of the documents the
-// index holds that the write removes.
+// SyncDocuments implements graph.Store. The read-back covers the
+// entities and relations of the documents the write changed, as given and
+// as the index held them (for removed documents: what it held).
 func (s *Store) SyncDocuments(ctx context.Context, docs []graph.DocumentFacts) ([]graph.Change, error) {
 	var chs []graph.Change
 	_, err := s.write(ctx, func(st *state) (graph.Change, []string, []string, error) {
@@ -629,20 +629,22 @@ func (s *Store) SyncDocuments(ctx context.Context, docs []graph.DocumentFacts) (
 		if err != nil {
 			return graph.Change{}, nil, nil, err
 		}
-		given := make(map[string]bool, len(docs))
+		// Only the documents the write changed (removed ones included)
+		// are read back: their new facts and what the index held of them.
+		changed := make(map[string]bool, len(chs))
+		for _, ch := range chs {
+			if !ch.Unchanged() {
+				changed[ch.Document] = true
+			}
+		}
 		var ents, rels []string
 		for _, f := range docs {
-			given[f.Document.ID] = true
-			e, r := touched(f.Document.ID, f)
-			ents, rels = append(ents, e...), append(rels, r...)
+			if changed[f.Document.ID] {
+				e, r := touched(f.Document.ID, f)
+				ents, rels = append(ents, e...), append(rels, r...)
+			}
 		}
-		for _, ch := range chs {
-			given[ch.Document] = true
-		}
-		for _, d := range st.docs {
-			given[d.ID] = true
-		}
-		for doc := range given {
+		for doc := range changed {
 			e, r := st.documentFacts(doc)
 			ents, rels = append(ents, e...), append(rels, r...)
 			ents = append(ents, doc)
