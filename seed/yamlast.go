@@ -9,6 +9,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // yfile decodes one YAML file by walking goccy/go-yaml's AST, so that every
@@ -32,9 +33,7 @@ func (y *yfile) parseYAML(data []byte) ast.Node {
 		var ye yaml.Error
 		if errors.As(err, &ye) {
 			msg = ye.GetMessage()
-			if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-				line = tk.Position.Line
-			}
+			line = errorLine(ye.GetToken(), msg)
 		}
 		y.add(line, "", CodeSyntax, "invalid YAML: %s", msg)
 		return nil
@@ -49,6 +48,44 @@ func (y *yfile) parseYAML(data []byte) ast.Node {
 		y.add(line(f.Docs[1].Body), "", CodeSyntax, "more than one YAML document in the file")
 	}
 	return f.Docs[0].Body
+}
+
+// errorLine is the line a YAML syntax error is to be reported at. The
+// parser blames the token where it noticed the error, which is often not
+// where the error is: an unclosed flow list or mapping ("',' or ']' must be
+// specified") is noticed at the first token of a later line, so the error
+// is at the end of the token before it; a plain scalar that runs on over
+// several lines (a line indented too deep folds into the value above) is
+// blamed at its first line while the offending colon is on its last.
+func errorLine(tk *token.Token, msg string) int {
+	if tk == nil || tk.Position == nil {
+		return 0
+	}
+	if strings.Contains(msg, "must be specified") {
+		for p := tk.Prev; p != nil; p = p.Prev {
+			if p.Type == token.CommentType || p.Position == nil {
+				continue
+			}
+			if end := lastLine(p); end < tk.Position.Line {
+				return end
+			}
+			break
+		}
+		return tk.Position.Line
+	}
+	if strings.HasPrefix(msg, "mapping value is not allowed in this context") {
+		return lastLine(tk)
+	}
+	return tk.Position.Line
+}
+
+// lastLine is the line a token's text ends on.
+func lastLine(tk *token.Token) int {
+	text := strings.TrimRight(strings.TrimLeft(tk.Origin, " \t\r\n"), " \t\r\n")
+	if tk.Type != token.StringType {
+		return tk.Position.Line
+	}
+	return tk.Position.Line + strings.Count(text, "\n")
 }
 
 // line returns the 1-based line of a node, 0 if unknown.
