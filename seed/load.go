@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -81,8 +82,10 @@ func (ds *Dataset) Facts() ([]graph.DocumentFacts, error) {
 // Facts converts the document to graph facts as written, without
 // validating it (see Dataset.Facts).
 func (d *DocumentSpec) Facts() graph.DocumentFacts {
-	f := graph.DocumentFacts{Document: graph.Document{ID: d.ID, Title: d.Title, TitleEn: d.TitleEn, Text: d.Text}}
+	f := graph.DocumentFacts{Document: graph.Document{ID: d.ID, Title: d.Title, TitleEn: d.TitleEn, Text: d.Text,
+		Date: d.Date, Period: d.Period}}
 	hasDocEntity := false
+	times := d.indicatorTimes()
 	for _, file := range d.Files {
 		for _, e := range file.Entities {
 			if e.ID == d.ID {
@@ -104,14 +107,19 @@ func (d *DocumentSpec) Facts() graph.DocumentFacts {
 			f.Entities = append(f.Entities, ent)
 		}
 		for _, r := range file.Relations {
-			f.Relations = append(f.Relations, graph.Relation{
+			rel := graph.Relation{
 				ID:        graph.RelationID(d.ID, r.Subject, r.Predicate, r.Object),
 				Subject:   r.Subject,
 				Predicate: r.Predicate,
 				Object:    r.Object,
 				Evidence:  d.evidence(r.Evidence),
 				Document:  d.ID,
-			})
+			}
+			rel.ValidFrom, rel.ValidTo = d.validity(r, times)
+			for _, a := range r.Attributes {
+				rel.Attributes = append(rel.Attributes, a.Attribute)
+			}
+			f.Relations = append(f.Relations, rel)
 		}
 	}
 	if !hasDocEntity {
@@ -129,6 +137,51 @@ func (d *DocumentSpec) Facts() graph.DocumentFacts {
 	sort.SliceStable(f.Relations, func(i, j int) bool { return f.Relations[i].ID < f.Relations[j].ID })
 	f.Document.Digest = digest(f)
 	return f
+}
+
+// indicatorTimes maps each indicator of the document to the time its value
+// holds: its asOf date, else its year.
+func (d *DocumentSpec) indicatorTimes() map[string]string {
+	out := map[string]string{}
+	for _, file := range d.Files {
+		for _, e := range file.Entities {
+			if graph.Kind(e.Kind) != graph.KindIndicator {
+				continue
+			}
+			var year, asOf string
+			for _, a := range e.Attributes {
+				if a.Type != graph.AttrDate {
+					continue
+				}
+				switch a.Key {
+				case "year":
+					year = a.Value
+				case "asOf":
+					asOf = a.Value
+				}
+			}
+			if t := cmp.Or(asOf, year); t != "" {
+				out[e.ID] = t
+			}
+		}
+	}
+	return out
+}
+
+// validity resolves when a relation holds. What the relation states
+// stands; a relation about an indicator (its subject) holds at the time of
+// the indicator's value; anything else missing follows from the
+// predicate's temporal kind and the document's period
+// (graph.Predicate.DefaultValidity).
+func (d *DocumentSpec) validity(r *RelationSpec, indicatorTimes map[string]string) (from, to string) {
+	p, ok := graph.LookupPredicate(r.Predicate)
+	if !ok {
+		return r.ValidFrom, r.ValidTo
+	}
+	if t, isInd := indicatorTimes[r.Subject]; isInd && r.ValidFrom == "" && r.ValidTo == "" {
+		return t, t
+	}
+	return p.DefaultValidity(r.ValidFrom, r.ValidTo, d.Period)
 }
 
 func (d *DocumentSpec) evidence(evs []*EvidenceSpec) []graph.Evidence {
@@ -152,7 +205,8 @@ func (d *DocumentSpec) evidence(evs []*EvidenceSpec) []graph.Evidence {
 // digest hashes the source text and every fact of the document.
 func digest(f graph.DocumentFacts) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00", f.Document.ID, f.Document.Title, f.Document.TitleEn, len(f.Document.Text))
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00", f.Document.ID, f.Document.Title, f.Document.TitleEn,
+		f.Document.Date, f.Document.Period, len(f.Document.Text))
 	h.Write([]byte(f.Document.Text))
 	enc := json.NewEncoder(h)
 	// Encoding plain structs of strings and ints cannot fail.

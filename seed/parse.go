@@ -30,12 +30,16 @@ type Dataset struct {
 
 // DocumentSpec is one document folder.
 type DocumentSpec struct {
-	Dir        string // folder (display path)
-	File       string // document.yaml (display path)
-	ID         string
-	Title      string
-	TitleEn    string
-	Source     string // as written in document.yaml
+	Dir     string // folder (display path)
+	File    string // document.yaml (display path)
+	ID      string
+	Title   string
+	TitleEn string
+	Source  string // as written in document.yaml
+	// Date is the issue date (YYYY-MM-DD), Period what the document
+	// reports on ("2024", "2024-01/2024-11"); either may be empty.
+	Date       string
+	Period     string
 	SourceFile string // resolved (display path)
 	Text       string // source text; "" if it could not be read
 	Files      []*FactFile
@@ -105,12 +109,17 @@ type RelationSpec struct {
 	Subject   string
 	Predicate string
 	Object    string
-	Evidence  []*EvidenceSpec
-	Draft     bool // marked draft: true, not yet reviewed (see draft.go)
-	File      *FactFile
-	Line      int
-	Path      string
-	lines     map[string]int
+	// ValidFrom and ValidTo as written (ISO dates; empty when left out:
+	// DocumentSpec.Facts fills them in by the predicate's temporal kind).
+	ValidFrom  string
+	ValidTo    string
+	Attributes []AttributeSpec
+	Evidence   []*EvidenceSpec
+	Draft      bool // marked draft: true, not yet reviewed (see draft.go)
+	File       *FactFile
+	Line       int
+	Path       string
+	lines      map[string]int
 }
 
 // EvidenceSpec is one evidence item as written. Start, End and Section
@@ -214,7 +223,7 @@ func parseDocument(fl files, dir string) (*DocumentSpec, []Problem) {
 	y := &yfile{name: docPath}
 	doc := &DocumentSpec{Dir: dir, File: docPath, lines: map[string]int{}, files: fl}
 	if body := y.parseYAML(data); body != nil {
-		if fields, ok := y.mapping(body, "", "id", "title", "titleEn", "source"); ok {
+		if fields, ok := y.mapping(body, "", "id", "title", "titleEn", "source", "date", "period"); ok {
 			for k, f := range fields {
 				doc.lines[k] = f.line
 			}
@@ -222,6 +231,8 @@ func parseDocument(fl files, dir string) (*DocumentSpec, []Problem) {
 			doc.Title = y.str(fields, "title", "")
 			doc.TitleEn = y.str(fields, "titleEn", "")
 			doc.Source = y.str(fields, "source", "")
+			doc.Date = y.str(fields, "date", "")
+			doc.Period = y.str(fields, "period", "")
 		}
 	} else if len(y.problems) == 0 {
 		y.add(0, "", CodeRequired, "empty file: id, title and source are required")
@@ -316,34 +327,43 @@ func (y *yfile) entity(n ast.Node, p string) *EntitySpec {
 	e.Aliases = y.strList(fields, "aliases", p)
 	e.Description = y.str(fields, "description", p)
 	e.DescriptionEn = y.str(fields, "descriptionEn", p)
-	if f, ok := fields["attributes"]; ok {
-		ap := join(p, "attributes")
-		items, _ := y.sequence(f.value, ap)
-		for i, it := range items {
-			ip := index(ap, i)
-			af, ok := y.mapping(it, ip, "key", "value", "unit", "type")
-			if !ok {
-				continue
-			}
-			e.Attributes = append(e.Attributes, AttributeSpec{
-				Attribute: graph.Attribute{
-					Key:   y.str(af, "key", ip),
-					Value: y.str(af, "value", ip),
-					Unit:  y.str(af, "unit", ip),
-					Type:  graph.AttrType(y.str(af, "type", ip)),
-				},
-				Line: line(it),
-				Path: ip,
-			})
-		}
-	}
+	e.Attributes = y.attributes(fields, p)
 	e.Evidence = y.evidence(fields, p)
 	e.Draft = y.draftMark(fields, p)
 	return e
 }
 
+// attributes reads the typed attribute list of an entity or relation.
+func (y *yfile) attributes(fields map[string]field, p string) []AttributeSpec {
+	f, ok := fields["attributes"]
+	if !ok {
+		return nil
+	}
+	ap := join(p, "attributes")
+	items, _ := y.sequence(f.value, ap)
+	var out []AttributeSpec
+	for i, it := range items {
+		ip := index(ap, i)
+		af, ok := y.mapping(it, ip, "key", "value", "unit", "type")
+		if !ok {
+			continue
+		}
+		out = append(out, AttributeSpec{
+			Attribute: graph.Attribute{
+				Key:   y.str(af, "key", ip),
+				Value: y.str(af, "value", ip),
+				Unit:  y.str(af, "unit", ip),
+				Type:  graph.AttrType(y.str(af, "type", ip)),
+			},
+			Line: line(it),
+			Path: ip,
+		})
+	}
+	return out
+}
+
 func (y *yfile) relation(n ast.Node, p string) *RelationSpec {
-	fields, ok := y.mapping(n, p, "subject", "predicate", "object", "evidence", DraftField)
+	fields, ok := y.mapping(n, p, "subject", "predicate", "object", "validFrom", "validTo", "attributes", "evidence", DraftField)
 	if !ok {
 		return nil
 	}
@@ -351,6 +371,9 @@ func (y *yfile) relation(n ast.Node, p string) *RelationSpec {
 	r.Subject = y.str(fields, "subject", p)
 	r.Predicate = y.str(fields, "predicate", p)
 	r.Object = y.str(fields, "object", p)
+	r.ValidFrom = y.str(fields, "validFrom", p)
+	r.ValidTo = y.str(fields, "validTo", p)
+	r.Attributes = y.attributes(fields, p)
 	r.Evidence = y.evidence(fields, p)
 	r.Draft = y.draftMark(fields, p)
 	return r

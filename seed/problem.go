@@ -30,6 +30,7 @@ const (
 	CodeAmbiguousQuote = "ambiguous-quote" // --fix: the quote occurs more than once
 	CodeSelfRelation   = "self-relation"   // subject == object
 	CodeConvention     = "convention"      // a dataset convention of ARCHITECTURE.md is broken
+	CodeTime           = "time"            // a malformed date, period or validity (graph.ParseDate, ParsePeriod, ValidSpan)
 )
 
 // Problem is one thing wrong with the dataset, located in a file.

@@ -140,6 +140,16 @@ func (v *validator) document(d *DocumentSpec, seen map[string]string) {
 	if strings.TrimSpace(d.Title) == "" {
 		v.add(d.File, d.lines["title"], "title", CodeRequired, "title is required")
 	}
+	if d.Date != "" {
+		if _, err := graph.ParseDate(d.Date); err != nil || len(d.Date) != len("2006-01-02") {
+			v.add(d.File, d.lines["date"], "date", CodeTime, "date %q is not an issue date (YYYY-MM-DD)", d.Date)
+		}
+	}
+	if d.Period != "" {
+		if _, err := graph.ParsePeriod(d.Period); err != nil {
+			v.add(d.File, d.lines["period"], "period", CodeTime, "%v", err)
+		}
+	}
 	if d.Source == "" {
 		v.add(d.File, d.lines["source"], "source", CodeRequired, "source is required (path of the source text, relative to %s)", DocumentFile)
 	} else if d.Text == "" && d.SourceFile != "" {
@@ -232,6 +242,9 @@ func (v *validator) entity(d *DocumentSpec, f *FactFile, e *EntitySpec, seen map
 			v.add(f.Name, a.Line, a.Path, CodeAttribute, "%v", err)
 		}
 	}
+	if graph.Kind(e.Kind) == graph.KindIndicator {
+		v.indicatorTime(f, e)
+	}
 	if len(e.Evidence) == 0 {
 		v.add(f.Name, e.Line, join(e.Path, "evidence"), CodeNoEvidence, "entity %s has no evidence (quote the sentence that names it)", e.ID)
 	}
@@ -261,6 +274,12 @@ func (v *validator) relation(d *DocumentSpec, f *FactFile, r *RelationSpec, know
 	if r.Subject != "" && r.Subject == r.Object {
 		v.add(f.Name, r.Line, r.Path, CodeSelfRelation, "relation of %s to itself", r.Subject)
 	}
+	v.validity(f, r)
+	for _, a := range r.Attributes {
+		if err := a.Validate(); err != nil {
+			v.add(f.Name, a.Line, a.Path, CodeAttribute, "%v", err)
+		}
+	}
 	if ok {
 		id := graph.RelationID(d.ID, r.Subject, r.Predicate, r.Object)
 		if prev, dup := seen[id]; dup {
@@ -271,6 +290,47 @@ func (v *validator) relation(d *DocumentSpec, f *FactFile, r *RelationSpec, know
 	}
 	if len(r.Evidence) == 0 {
 		v.add(f.Name, r.Line, join(r.Path, "evidence"), CodeNoEvidence, "relation %s %s %s has no evidence", r.Subject, r.Predicate, r.Object)
+	}
+}
+
+// indicatorTime checks that an indicator says when its value holds: a
+// year attribute, or asOf (the date a stock is counted at), typed date.
+func (v *validator) indicatorTime(f *FactFile, e *EntitySpec) {
+	found := false
+	for _, a := range e.Attributes {
+		if a.Key != "year" && a.Key != "asOf" {
+			continue
+		}
+		found = true
+		if a.Type != graph.AttrDate {
+			v.add(f.Name, a.Line, a.Path, CodeConvention,
+				"indicator %s: %s is the time its value holds and must be an ISO date (type: date); keep the words as written in %sText", e.ID, a.Key, a.Key)
+		}
+	}
+	if !found {
+		v.add(f.Name, e.Line, join(e.Path, "attributes"), CodeConvention,
+			"indicator %s has no year or asOf attribute (type: date): say when its value holds (ARCHITECTURE.md, Dataset format)", e.ID)
+	}
+}
+
+// validity checks a relation's validFrom and validTo, naming the field at
+// fault.
+func (v *validator) validity(f *FactFile, r *RelationSpec) {
+	bad := false
+	for _, end := range []struct{ key, val string }{{"validFrom", r.ValidFrom}, {"validTo", r.ValidTo}} {
+		if end.val == "" {
+			continue
+		}
+		if _, err := graph.ParseDate(end.val); err != nil {
+			v.add(f.Name, lineOr(r.lines, end.key, r.Line), join(r.Path, end.key), CodeTime, "%s: %v", end.key, err)
+			bad = true
+		}
+	}
+	if bad {
+		return
+	}
+	if _, err := graph.ValidSpan(r.ValidFrom, r.ValidTo); err != nil {
+		v.add(f.Name, lineOr(r.lines, "validTo", r.Line), join(r.Path, "validTo"), CodeTime, "%v", err)
 	}
 }
 

@@ -197,9 +197,39 @@ func TestCheckSnippets(t *testing.T) {
 		},
 		{
 			name:     "an indicator needs a measures relation",
-			yaml:     "entities:\n  - id: ind/a\n    kind: INDICATOR\n    name: 甲\n    evidence:\n      - " + ok + "\n",
+			yaml:     "entities:\n  - id: ind/a\n    kind: INDICATOR\n    name: 甲\n    attributes:\n      - {key: year, value: \"2024\", type: date}\n    evidence:\n      - " + ok + "\n",
 			want:     []loc{{"x.yaml", 2, CodeConvention}},
 			contains: "indicator ind/a has no measures relation",
+		},
+		{
+			name:     "an indicator needs its time",
+			yaml:     "entities:\n  - id: ind/a\n    kind: INDICATOR\n    name: 甲\n    evidence:\n      - " + ok + "\nrelations:\n  - subject: ind/a\n    predicate: measures\n    object: doc/small\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 2, CodeConvention}},
+			contains: "indicator ind/a has no year or asOf attribute",
+		},
+		{
+			name:     "an indicator's asOf is a date",
+			yaml:     "entities:\n  - id: ind/a\n    kind: INDICATOR\n    name: 甲\n    attributes:\n      - {key: year, value: \"2024\", type: date}\n      - {key: asOf, value: 截至目前}\n    evidence:\n      - " + ok + "\nrelations:\n  - subject: ind/a\n    predicate: measures\n    object: doc/small\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 7, CodeConvention}},
+			contains: "keep the words as written in asOfText",
+		},
+		{
+			name:     "a malformed validFrom names its field and line",
+			yaml:     "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\nrelations:\n  - subject: org/a\n    predicate: issues\n    object: doc/small\n    validFrom: 2024-13\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 11, CodeTime}},
+			contains: `relations[0].validFrom: validFrom: "2024-13" is not an ISO date`,
+		},
+		{
+			name:     "validTo before validFrom",
+			yaml:     "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\nrelations:\n  - subject: org/a\n    predicate: supports\n    object: doc/small\n    validFrom: 2024-05\n    validTo: 2023\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 12, CodeTime}},
+			contains: `relations[0].validTo: validTo "2023" ends before validFrom "2024-05"`,
+		},
+		{
+			name:     "a relation attribute is typed",
+			yaml:     "entities:\n  - id: org/a\n    kind: LAB\n    name: 甲\n    evidence:\n      - " + ok + "\nrelations:\n  - subject: org/a\n    predicate: funds\n    object: doc/small\n    validFrom: 2024-05-13\n    attributes:\n      - {key: amount, value: 五千, unit: 万元, type: number}\n    evidence:\n      - " + ok + "\n",
+			want:     []loc{{"x.yaml", 13, CodeAttribute}},
+			contains: `relations[0].attributes[0]: attribute "amount": "五千" is not a number`,
 		},
 		{
 			name: "the document entity must be a DOCUMENT",
@@ -242,6 +272,10 @@ func TestCheckDocumentFile(t *testing.T) {
 		{"bad id", "id: small\ntitle: t\nsource: ../../source/small.txt\n", []loc{{"document.yaml", 1, CodeBadID}}},
 		{"reserved id", "id: doc/curation\ntitle: t\nsource: ../../source/small.txt\n", []loc{{"document.yaml", 1, CodeBadID}}},
 		{"unknown field", "id: doc/small\ntitle: t\nsource: ../../source/small.txt\nauthor: x\n", []loc{{"document.yaml", 4, CodeUnknownField}}},
+		{"date and period", "id: doc/small\ntitle: t\nsource: ../../source/small.txt\ndate: 2025-02-06\nperiod: 2024-01/2024-11\n", nil},
+		{"date of month precision", "id: doc/small\ntitle: t\nsource: ../../source/small.txt\ndate: 2025-02\nperiod: \"2024\"\n", []loc{{"document.yaml", 4, CodeTime}}},
+		{"bad date", "id: doc/small\ntitle: t\nsource: ../../source/small.txt\ndate: 2025-02-30\n", []loc{{"document.yaml", 4, CodeTime}}},
+		{"period backwards", "id: doc/small\ntitle: t\nsource: ../../source/small.txt\nperiod: 2024-11/2024-01\n", []loc{{"document.yaml", 4, CodeTime}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
