@@ -75,6 +75,29 @@ import (
 // line; otherwise it is a miss. Ignore entries that match nothing are
 // reported as unused.
 func Coverage(text string, facts graph.DocumentFacts, ignore []CoverageIgnore) CoverageReport {
+	return coverage(text, facts, ignore, nil)
+}
+
+// Coverage reports the document's coverage (see Coverage), honouring its
+// coverage ignore file and counting the entities' mentions (words the text
+// uses for an entity in context, EntitySpec.Mentions) like aliases.
+func (d *DocumentSpec) Coverage() (CoverageReport, error) {
+	ignore, err := d.CoverageIgnore()
+	if err != nil {
+		return CoverageReport{}, err
+	}
+	same := d.sameAs()
+	mentions := map[string][]string{}
+	for _, f := range d.Files {
+		for _, e := range f.Entities {
+			id := canon(same, e.ID)
+			mentions[id] = append(mentions[id], e.Mentions...)
+		}
+	}
+	return coverage(d.Text, d.Facts(), ignore, mentions), nil
+}
+
+func coverage(text string, facts graph.DocumentFacts, ignore []CoverageIgnore, mentions map[string][]string) CoverageReport {
 	rep := CoverageReport{Document: facts.Document.ID}
 	outline := NewOutline(text, facts.Document.Title)
 	used := make([]bool, len(ignore))
@@ -87,6 +110,9 @@ func Coverage(text string, facts graph.DocumentFacts, ignore []CoverageIgnore) C
 		names = append(names, covNameRef{covNormalize(e.Name), e.ID})
 		for _, a := range e.Aliases {
 			names = append(names, covNameRef{covNormalize(a), e.ID})
+		}
+		for _, m := range mentions[e.ID] {
+			names = append(names, covNameRef{covNormalize(m), e.ID})
 		}
 	}
 

@@ -309,27 +309,19 @@ func TestDatasetCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := ds.Facts()
-	if err != nil {
+	if _, err := ds.Facts(); err != nil {
 		t.Fatalf("dataset is not valid (run kg check): %v", err)
 	}
-	if len(all) == 0 {
+	if len(ds.Documents) == 0 {
 		t.Fatal("no documents in the dataset")
 	}
-	dirs := map[string]string{}
 	for _, d := range ds.Documents {
-		dirs[d.ID] = d.Dir
-	}
-	for _, facts := range all {
-		t.Run(facts.Document.ID, func(t *testing.T) {
-			var ignore []CoverageIgnore
-			p := filepath.Join(dirs[facts.Document.ID], CoverageIgnoreFile)
-			if _, err := os.Stat(p); err == nil {
-				if ignore, err = LoadCoverageIgnore(p); err != nil {
-					t.Fatal(err)
-				}
+		t.Run(d.ID, func(t *testing.T) {
+			p := filepath.Join(d.Dir, CoverageIgnoreFile)
+			rep, err := d.Coverage()
+			if err != nil {
+				t.Fatal(err)
 			}
-			rep := Coverage(facts.Document.Text, facts, ignore)
 			for _, c := range rep.Misses() {
 				t.Errorf("line %d: %s %q (%d..%d) is not in the dataset and not in %s", c.Line, c.Kind, c.Text, c.Start, c.End, p)
 			}

@@ -9,6 +9,9 @@
 //     its line and unknown fields are problems, not silently dropped.
 //   - Dataset.Validate (and Check) report every problem, each as
 //     "file:line: field: message" with a stable Code.
+//     Across documents it finds one entity under two IDs (a name, English
+//     name or alias shared by different entities) unless sameAs or
+//     distinctFrom says which it is (identity.go).
 //   - Fix fills in (or corrects) evidence start/end/section by editing the
 //     YAML text in place, keeping comments and formatting; quotes are never
 //     changed.

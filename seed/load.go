@@ -73,15 +73,20 @@ func (ds *Dataset) Facts() ([]graph.DocumentFacts, error) {
 		return nil, rep.Err()
 	}
 	out := make([]graph.DocumentFacts, 0, len(ds.Documents))
+	same := ds.sameAs()
 	for _, d := range ds.Documents {
-		out = append(out, d.Facts())
+		out = append(out, d.facts(same))
 	}
 	return orderByDependency(out), nil
 }
 
 // Facts converts the document to graph facts as written, without
-// validating it (see Dataset.Facts).
-func (d *DocumentSpec) Facts() graph.DocumentFacts {
+// validating it (see Dataset.Facts). Entities declared sameAs another
+// become that entity (references within the document are rewritten;
+// Dataset.Facts rewrites references across documents too).
+func (d *DocumentSpec) Facts() graph.DocumentFacts { return d.facts(d.sameAs()) }
+
+func (d *DocumentSpec) facts(same map[string]string) graph.DocumentFacts {
 	f := graph.DocumentFacts{Document: graph.Document{ID: d.ID, Title: d.Title, TitleEn: d.TitleEn, Text: d.Text,
 		Date: d.Date, Period: d.Period}}
 	hasDocEntity := false
@@ -92,7 +97,7 @@ func (d *DocumentSpec) Facts() graph.DocumentFacts {
 				hasDocEntity = true
 			}
 			ent := graph.Entity{
-				ID:            e.ID,
+				ID:            canon(same, e.ID),
 				Kind:          graph.Kind(e.Kind),
 				Name:          e.Name,
 				NameEn:        e.NameEn,
@@ -107,11 +112,12 @@ func (d *DocumentSpec) Facts() graph.DocumentFacts {
 			f.Entities = append(f.Entities, ent)
 		}
 		for _, r := range file.Relations {
+			subj, obj := canon(same, r.Subject), canon(same, r.Object)
 			rel := graph.Relation{
-				ID:        graph.RelationID(d.ID, r.Subject, r.Predicate, r.Object),
-				Subject:   r.Subject,
+				ID:        graph.RelationID(d.ID, subj, r.Predicate, obj),
+				Subject:   subj,
 				Predicate: r.Predicate,
-				Object:    r.Object,
+				Object:    obj,
 				Evidence:  d.evidence(r.Evidence),
 				Document:  d.ID,
 			}

@@ -81,11 +81,21 @@ type FactFile struct {
 
 // EntitySpec is an entity as written in a fact file.
 type EntitySpec struct {
-	ID            string
-	Kind          string
-	Name          string
-	NameEn        string
-	Aliases       []string
+	ID      string
+	Kind    string
+	Name    string
+	NameEn  string
+	Aliases []string
+	// Mentions are words the text uses for the entity only in context
+	// (全区, 科委, 产业联盟): they count for kg check --coverage but are no
+	// names: not stored, not looked up, not compared across entities.
+	Mentions []string
+	// SameAs is the ID of an entity (of another document) this one is:
+	// the document's facts about ID are stored about SameAs.
+	SameAs string
+	// DistinctFrom lists entities that share a name with this one but are
+	// others.
+	DistinctFrom  []string
 	Description   string
 	DescriptionEn string
 	Attributes    []AttributeSpec
@@ -315,7 +325,8 @@ func parseFactFile(fl files, p string) (*FactFile, []Problem) {
 }
 
 func (y *yfile) entity(n ast.Node, p string) *EntitySpec {
-	fields, ok := y.mapping(n, p, "id", "kind", "name", "nameEn", "aliases", "description", "descriptionEn", "attributes", "evidence", DraftField)
+	fields, ok := y.mapping(n, p, "id", "kind", "name", "nameEn", "aliases", "mentions", "sameAs", "distinctFrom",
+		"description", "descriptionEn", "attributes", "evidence", DraftField)
 	if !ok {
 		return nil
 	}
@@ -325,6 +336,9 @@ func (y *yfile) entity(n ast.Node, p string) *EntitySpec {
 	e.Name = y.str(fields, "name", p)
 	e.NameEn = y.str(fields, "nameEn", p)
 	e.Aliases = y.strList(fields, "aliases", p)
+	e.Mentions = y.strList(fields, "mentions", p)
+	e.SameAs = y.str(fields, "sameAs", p)
+	e.DistinctFrom = y.strList(fields, "distinctFrom", p)
 	e.Description = y.str(fields, "description", p)
 	e.DescriptionEn = y.str(fields, "descriptionEn", p)
 	e.Attributes = y.attributes(fields, p)

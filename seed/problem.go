@@ -30,6 +30,9 @@ const (
 	CodeAmbiguousQuote = "ambiguous-quote" // --fix: the quote occurs more than once
 	CodeSelfRelation   = "self-relation"   // subject == object
 	CodeConvention     = "convention"      // a dataset convention of ARCHITECTURE.md is broken
+	CodeSameName       = "same-name"       // a name shared with another entity, neither sameAs nor distinctFrom
+	CodeRenamed        = "renamed"         // an existing entity named otherwise without its name as an alias
+	CodeSameAs         = "same-as"         // a sameAs or distinctFrom that cannot hold
 	CodeTime           = "time"            // a malformed date, period or validity (graph.ParseDate, ParsePeriod, ValidSpan)
 )
 

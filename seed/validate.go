@@ -90,6 +90,7 @@ func (v *validator) run() {
 		v.facts(d, known)
 	}
 	v.kindsAgree()
+	v.identities()
 	v.drafts()
 }
 
@@ -281,7 +282,8 @@ func (v *validator) relation(d *DocumentSpec, f *FactFile, r *RelationSpec, know
 		}
 	}
 	if ok {
-		id := graph.RelationID(d.ID, r.Subject, r.Predicate, r.Object)
+		same := d.sameAs()
+		id := graph.RelationID(d.ID, canon(same, r.Subject), r.Predicate, canon(same, r.Object))
 		if prev, dup := seen[id]; dup {
 			v.add(f.Name, r.Line, r.Path, CodeDuplicate, "duplicate relation %s %s %s: also stated at %s (merge the evidence)", r.Subject, r.Predicate, r.Object, prev)
 		} else {

@@ -93,19 +93,19 @@ func runCheck(ctx context.Context, args []string, e env) error {
 }
 
 // coverageOf reports, per document, which phrases of the source text no
-// fact accounts for (seed.Coverage), honouring each document folder's
-// coverage ignore file.
+// fact accounts for (seed.DocumentSpec.Coverage), honouring each document
+// folder's coverage ignore file and the entities' mentions.
 func coverageOf(ds *seed.Dataset) ([]seed.CoverageReport, error) {
 	var out []seed.CoverageReport
 	for _, d := range ds.Documents {
 		if d.Text == "" {
 			continue // unreadable source: reported by the check
 		}
-		ignore, err := d.CoverageIgnore()
+		cr, err := d.Coverage()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, seed.Coverage(d.Text, d.Facts(), ignore))
+		out = append(out, cr)
 	}
 	return out, nil
 }
