@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -251,9 +250,12 @@ func TestReadmeExamples(t *testing.T) {
 			var d struct {
 				Entities struct {
 					Nodes []struct {
-						Attributes []struct{ Key, Value string }
-						Relations  struct {
-							Nodes []struct{ From struct{ ID string } }
+						ID        string
+						Relations struct {
+							Nodes []struct {
+								ValidFrom string
+								From      struct{ ID string }
+							}
 						}
 					}
 				}
@@ -261,17 +263,17 @@ func TestReadmeExamples(t *testing.T) {
 			_ = json.Unmarshal([]byte(data), &d)
 			n := 0
 			for _, a := range d.Entities.Nodes {
-				if !slices.ContainsFunc(a.Attributes, func(x struct{ Key, Value string }) bool {
-					return x.Key == "founded" && strings.HasPrefix(x.Value, "2024")
-				}) {
-					t.Errorf("alliance without founded 2024: %+v", a)
+				for _, r := range a.Relations.Nodes {
+					if !strings.HasPrefix(r.ValidFrom, "2024") {
+						t.Errorf("%s: founding relation from %s valid from %q, want 2024…", a.ID, r.From.ID, r.ValidFrom)
+					}
 				}
 				if len(a.Relations.Nodes) > 0 {
 					n++
 				}
 			}
 			if n == 0 {
-				t.Errorf("no alliance founded in 2024 with its founder: %s", data)
+				t.Errorf("no alliance set up in 2024 with its founder: %s", data)
 			}
 		},
 		"WhatDoes33Implement": func(t *testing.T, data string) {
