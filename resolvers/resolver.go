@@ -6,7 +6,7 @@
 // per-request loader → result. Nothing here imports Cayley.
 package resolvers
 
-//go:generate go run github.com/99designs/gqlgen generate
+//go:generate go tool gqlgen generate
 
 import (
 	"log/slog"

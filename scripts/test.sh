@@ -7,7 +7,8 @@
 #      chromium and fonts-noto-cjk;
 #   2. starts a throwaway PostgreSQL cluster (scripts/pg.sh) and exports
 #      KG_TEST_PG_DSN for the store tests;
-#   3. gofmt, go vet, staticcheck, go generate (must leave no diff);
+#   3. gofmt, go vet, staticcheck, deadcode (the go.mod tool: reports nothing
+#      unreachable from the commands and tests), go generate (must leave no diff);
 #   4. go test -race ./...;
 #   5. the browser test of the explorer and playground (scripts/browser-test.sh).
 #
@@ -104,6 +105,12 @@ check_generate() {
 step gofmt check_gofmt
 step "go vet" go vet ./...
 step "staticcheck $STATICCHECK_VERSION" go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
+check_deadcode() {
+	local out
+	out=$(go tool deadcode -test ./...) || return 1
+	[ -z "$out" ] || { log "unreachable code:"; printf '%s\n' "$out" >&2; return 1; }
+}
+step deadcode check_deadcode
 step "go generate (must leave no diff)" check_generate
 
 # 4. Go tests.

@@ -3,7 +3,6 @@ package seed
 import (
 	"embed"
 	"fmt"
-	"io/fs"
 )
 
 // embedded holds the source texts and the dataset, so that the binary can
@@ -13,11 +12,8 @@ import (
 //go:embed data source
 var embedded embed.FS
 
-// EmbeddedDataDir is the data directory inside EmbeddedFS.
+// EmbeddedDataDir is the data directory inside the embedded files.
 const EmbeddedDataDir = "data"
-
-// EmbeddedFS returns the embedded source texts and dataset.
-func EmbeddedFS() fs.FS { return embedded }
 
 // Embedded parses the dataset embedded in the binary.
 func Embedded() (*Dataset, error) {

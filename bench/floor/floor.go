@@ -6,7 +6,7 @@
 // is bench/floor/cmd/floor.
 package floor
 
-//go:generate go run github.com/99designs/gqlgen generate --config gqlgen.yml
+//go:generate go tool gqlgen generate --config gqlgen.yml
 
 import (
 	"context"

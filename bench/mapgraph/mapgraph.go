@@ -82,16 +82,6 @@ var (
 	}()
 )
 
-// JointPredicates lists the joint predicates, sorted.
-func JointPredicates() []string {
-	var out []string
-	for p := range jointPreds {
-		out = append(out, p)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // Partners returns the sorted partners of id: the other ends of its
 // symmetric joint relations, and every other subject of a joint relation to
 // an object id relates to with a joint predicate (out, then in).
@@ -182,12 +172,4 @@ func Bidirectional(a, b string, maxHops int, expand func(ids []string) map[strin
 		}
 	}
 	return nil
-}
-
-// Lookup returns the IDs with the exact name (English case-insensitively).
-func (g *Graph) Lookup(name string) []string {
-	if ids, ok := g.Names[name]; ok {
-		return ids
-	}
-	return g.Names[strings.ToLower(name)]
 }

@@ -70,13 +70,3 @@ func Body(q Query, s benchenv.Sample, i int) []byte {
 	}
 	return b
 }
-
-// Lookup returns the query with the name.
-func Lookup(name string) (Query, bool) {
-	for _, q := range Queries {
-		if q.Name == name {
-			return q, true
-		}
-	}
-	return Query{}, false
-}

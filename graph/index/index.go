@@ -97,13 +97,9 @@ type Store struct {
 
 var _ graph.Store = (*Store)(nil)
 
-// New loads the graph of backing into memory and returns the index. The
-// index owns backing: Close closes it.
-func New(ctx context.Context, backing graph.Store, log *slog.Logger) (*Store, error) {
-	return NewWithOptions(ctx, backing, log, Options{})
-}
-
-// NewWithOptions is New with options.
+// NewWithOptions loads the graph of backing into memory (or from the
+// snapshot of opt) and returns the index. The index owns backing: Close
+// closes it.
 func NewWithOptions(ctx context.Context, backing graph.Store, log *slog.Logger, opt Options) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
