@@ -20,14 +20,17 @@ import (
 // Error codes (extensions.code) set by the error presenter. Parse and
 // validation errors keep gqlgen's GRAPHQL_PARSE_FAILED and
 // GRAPHQL_VALIDATION_FAILED; the limits have their own (limits.go).
+//
+// The codes of the graph's sentinel errors and of the context errors come
+// from the one table in graph (graph.ClassOf).
 const (
-	CodeBadUserInput = "BAD_USER_INPUT"
-	CodeNotFound     = "NOT_FOUND"
+	CodeBadUserInput = graph.CodeInvalid
+	CodeNotFound     = graph.CodeNotFound
 	CodeForbidden    = "FORBIDDEN"
-	CodeTimeout      = "TIMEOUT"
-	CodeCancelled    = "CANCELLED"
-	CodeUnavailable  = "UNAVAILABLE"
-	CodeInternal     = "INTERNAL"
+	CodeTimeout      = graph.CodeTimeout
+	CodeCancelled    = graph.CodeCancelled
+	CodeUnavailable  = graph.CodeUnavailable
+	CodeInternal     = graph.CodeInternal
 	// Transport-level errors (no GraphQL execution).
 	CodeBadRequest   = "BAD_REQUEST"
 	CodeBodyTooLarge = "REQUEST_TOO_LARGE"
@@ -80,28 +83,25 @@ func (p presenter) present(ctx context.Context, err error) *gqlerror.Error {
 		out.Message = "argument " + queryArgErr.Error()
 		setCode(out, CodeBadUserInput)
 		out.Extensions["argument"] = queryArgErr.Arg
-	case errors.Is(cause, graph.ErrInvalid):
-		setCode(out, CodeBadUserInput)
-	case errors.Is(cause, graph.ErrNotFound):
-		setCode(out, CodeNotFound)
 	case errors.Is(cause, resolvers.ErrForbidden):
 		setCode(out, CodeForbidden)
-	case errors.Is(cause, context.DeadlineExceeded):
-		out.Message = "the query took too long and was stopped"
-		setCode(out, CodeTimeout)
-	case errors.Is(cause, context.Canceled):
-		out.Message = "the request was cancelled"
-		setCode(out, CodeCancelled)
-	case errors.Is(cause, graph.ErrUnavailable), errors.Is(cause, graph.ErrClosed), errors.Is(cause, graph.ErrLocked):
-		p.log.ErrorContext(ctx, "store unavailable", "path", gqlErr.Path.String(), "err", cause)
-		out.Message = withRequest("the graph store is unavailable", reqID)
-		setCode(out, CodeUnavailable)
 	default:
-		if !errors.Is(cause, errPanic) { // panics are logged by recoverFunc
-			p.log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", cause)
+		class, known := graph.ClassOf(cause)
+		setCode(out, class.Code)
+		switch {
+		case !known:
+			if !errors.Is(cause, errPanic) { // panics are logged by recoverFunc
+				p.log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", cause)
+			}
+			out.Message = withRequest("internal error", reqID)
+		case class.Code == CodeTimeout:
+			out.Message = "the query took too long and was stopped"
+		case class.Code == CodeCancelled:
+			out.Message = "the request was cancelled"
+		case class.Unavailable:
+			p.log.ErrorContext(ctx, "store unavailable", "path", gqlErr.Path.String(), "err", cause)
+			out.Message = withRequest("the graph store is unavailable", reqID)
 		}
-		out.Message = withRequest("internal error", reqID)
-		setCode(out, CodeInternal)
 	}
 	if reqID != "" {
 		out.Extensions["requestId"] = reqID

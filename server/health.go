@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -26,15 +25,11 @@ func readyz(st graph.Store, log *slog.Logger) http.HandlerFunc {
 			return
 		}
 		reason := "store ping failed"
-		switch {
-		case errors.Is(err, graph.ErrClosed):
-			reason = "store closed"
-		case errors.Is(err, graph.ErrLocked):
-			reason = "store locked by another process"
-		case errors.Is(err, graph.ErrUnavailable):
-			reason = "store unavailable"
-		case errors.Is(err, context.DeadlineExceeded):
-			reason = "store ping timed out"
+		if class, known := graph.ClassOf(err); known && class.Unavailable {
+			reason = class.Reason
+			if class.Code == graph.CodeTimeout {
+				reason = "store ping timed out"
+			}
 		}
 		log.WarnContext(r.Context(), "not ready", "reason", reason, "err", err)
 		writeStatus(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason})

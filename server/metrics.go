@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"io"
 	"regexp"
 	"runtime"
@@ -126,20 +125,8 @@ func (s instrumentedStore) note(method string, err error) error {
 	if err == nil {
 		return nil
 	}
-	kind := "other"
-	switch {
-	case errors.Is(err, graph.ErrNotFound):
-		kind = "not_found"
-	case errors.Is(err, graph.ErrInvalid):
-		kind = "invalid"
-	case errors.Is(err, context.Canceled):
-		kind = "canceled"
-	case errors.Is(err, context.DeadlineExceeded):
-		kind = "timeout"
-	case errors.Is(err, graph.ErrUnavailable), errors.Is(err, graph.ErrClosed), errors.Is(err, graph.ErrLocked):
-		kind = "unavailable"
-	}
-	s.errs.WithLabelValues(method, kind).Inc()
+	class, _ := graph.ClassOf(err)
+	s.errs.WithLabelValues(method, class.Label).Inc()
 	return err
 }
 

@@ -2,9 +2,7 @@ package export
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -82,19 +80,18 @@ func Handler(st graph.Store, log *slog.Logger) http.Handler {
 			log.ErrorContext(r.Context(), "export failed mid-stream", "format", f.Name, "err", err)
 			panic(http.ErrAbortHandler)
 		}
+		class, known := graph.ClassOf(err)
 		switch {
-		case errors.Is(err, graph.ErrInvalid):
-			httpError(w, http.StatusBadRequest, err.Error())
-		case errors.Is(err, graph.ErrNotFound):
-			httpError(w, http.StatusNotFound, err.Error())
-		case errors.Is(err, context.Canceled):
-			// The client went away; nothing to answer.
-		case errors.Is(err, graph.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-			log.WarnContext(r.Context(), "export failed", "format", f.Name, "err", err)
-			httpError(w, http.StatusServiceUnavailable, "store unavailable, try again")
-		default:
+		case !known:
 			log.ErrorContext(r.Context(), "export failed", "format", f.Name, "err", err)
-			httpError(w, http.StatusInternalServerError, "export failed")
+			httpError(w, class.Status, "export failed")
+		case class.Code == graph.CodeCancelled:
+			// The client went away; nothing to answer.
+		case class.Unavailable:
+			log.WarnContext(r.Context(), "export failed", "format", f.Name, "err", err)
+			httpError(w, class.Status, "store unavailable, try again")
+		default: // the client's mistake: its message names the argument
+			httpError(w, class.Status, err.Error())
 		}
 	})
 }
