@@ -1,6 +1,10 @@
 package server
 
-import "time"
+import (
+	"time"
+
+	"github.com/minhang-kg/kg/resolvers"
+)
 
 // Config is the HTTP server's configuration. The zero value of a field means
 // its default (see DefaultConfig); for the GraphQL limits a negative value
@@ -103,7 +107,7 @@ const (
 	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultMaxHeaderBytes    = 64 << 10
-	DefaultLoaderWait        = 200 * time.Microsecond
+	DefaultLoaderWait        = resolvers.DefaultLoaderWait
 	DefaultAdminActor        = "admin"
 	DefaultResponseCache     = 64 << 20
 )

@@ -13,10 +13,6 @@ import (
 	"github.com/minhang-kg/kg/graph/cayleystore"
 )
 
-// defaultLockTimeout is short so that a second kg on the same bbolt file
-// exits within a second, naming the file.
-const defaultLockTimeout = 500 * time.Millisecond
-
 // storeConfig selects the store backend.
 type storeConfig struct {
 	Backend     string
@@ -30,7 +26,7 @@ func (c *storeConfig) register(fs *flag.FlagSet, e env) {
 	c.Backend = envOr(e, "KG_STORE", cayleystore.BackendBbolt)
 	c.Path = envOr(e, "KG_PATH", cayleystore.DefaultPath)
 	c.DSN = envOr(e, "KG_DSN", "")
-	c.LockTimeout = defaultLockTimeout
+	c.LockTimeout = cayleystore.DefaultLockTimeout
 	if v := envOr(e, "KG_LOCK_TIMEOUT", ""); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {

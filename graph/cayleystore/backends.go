@@ -54,10 +54,11 @@ const (
 // over every open bucket in the middle of a commit.
 const initialMmapSize = 1 << 30
 
-// Defaults.
+// Defaults. DefaultLockTimeout is short so that a second process on the
+// same bbolt file fails fast, naming the file.
 const (
 	DefaultPath        = "./data/kg.db"
-	DefaultLockTimeout = time.Second
+	DefaultLockTimeout = 500 * time.Millisecond
 )
 
 // Config selects and configures a backend.
