@@ -19,11 +19,15 @@ type checkConfig struct {
 func parseCheck(args []string, e env) (checkConfig, error) {
 	var c checkConfig
 	fs := newFlagSet("check", "[--data DIR] [--fix] [--coverage] [--json]", e)
-	c.Data.register(fs, e)
+	v := readEnv(e)
+	c.Data.register(fs, v)
 	fs.BoolVar(&c.Fix, "fix", false, "fill in missing or wrong start/end/section where the quote is unique, rewriting the YAML files")
 	fs.BoolVar(&c.Coverage, "coverage", false, "also report how much of the source text the dataset covers")
 	fs.BoolVar(&c.JSON, "json", false, "print the report as JSON")
 	if err := parseFlags(fs, args); err != nil {
+		return c, err
+	}
+	if err := v.err(); err != nil {
 		return c, err
 	}
 	c.Data.resolve()

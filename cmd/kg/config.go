@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 )
 
 // errHelp is returned when -h was asked for (usage was printed).
@@ -24,8 +23,8 @@ type dataConfig struct {
 // --data is not given; otherwise the embedded dataset is used.
 const defaultDataDir = "seed/data"
 
-func (c *dataConfig) register(fs *flag.FlagSet, e env) {
-	c.Dir = envOr(e, "KG_DATA", "")
+func (c *dataConfig) register(fs *flag.FlagSet, v *envVars) {
+	c.Dir = v.str("KG_DATA", "")
 	fs.StringVar(&c.Dir, "data", c.Dir, "data directory (env KG_DATA; default: "+defaultDataDir+" if it exists, else the dataset embedded in the binary)")
 }
 
@@ -51,23 +50,16 @@ func (c dataConfig) describe() string {
 type logConfig struct {
 	Format string // text or json
 	Level  slog.Level
-	envErr error // a malformed environment variable, reported by validate
 }
 
-func (c *logConfig) register(fs *flag.FlagSet, e env) {
-	c.Format = envOr(e, "KG_LOG_FORMAT", "text")
+func (c *logConfig) register(fs *flag.FlagSet, v *envVars) {
+	c.Format = v.str("KG_LOG_FORMAT", "text")
 	fs.StringVar(&c.Format, "log-format", c.Format, "log format: text or json (env KG_LOG_FORMAT)")
-	lvl := envOr(e, "KG_LOG_LEVEL", "info")
-	if err := c.Level.UnmarshalText([]byte(lvl)); err != nil {
-		c.envErr = fmt.Errorf("KG_LOG_LEVEL: %w", err)
-	}
+	c.Level = v.level("KG_LOG_LEVEL", slog.LevelInfo)
 	fs.TextVar(&c.Level, "log-level", c.Level, "log level: debug, info, warn, error (env KG_LOG_LEVEL)")
 }
 
 func (c logConfig) validate() error {
-	if c.envErr != nil {
-		return c.envErr
-	}
 	if c.Format != "text" && c.Format != "json" {
 		return fmt.Errorf("--log-format: want text or json, got %q", c.Format)
 	}
@@ -81,13 +73,6 @@ func (c logConfig) logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-func envOr(e env, key, def string) string {
-	if v := strings.TrimSpace(e.getenv(key)); v != "" {
-		return v
-	}
-	return def
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting.

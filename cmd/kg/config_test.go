@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minhang-kg/kg/graph/cayleystore"
 	"github.com/minhang-kg/kg/server"
 )
 
@@ -26,7 +27,7 @@ func TestParseServe(t *testing.T) {
 			name: "defaults",
 			check: func(t *testing.T, c serveConfig) {
 				if c.Addr != "127.0.0.1:8080" || c.Store.Backend != "bbolt" || c.Store.Path != "./data/kg.db" || c.Seed != seedAuto ||
-					c.Log.Format != "text" || c.Log.Level != slog.LevelInfo || c.Store.LockTimeout != defaultLockTimeout || c.AdminToken != "" {
+					c.Log.Format != "text" || c.Log.Level != slog.LevelInfo || c.Store.LockTimeout != cayleystore.DefaultLockTimeout || c.AdminToken != "" {
 					t.Errorf("config = %+v", c)
 				}
 			},
@@ -99,6 +100,9 @@ func TestParseServe(t *testing.T) {
 		{name: "bad rate limit in env", env: map[string]string{"KG_RATE_LIMIT": "fast"}, wantErr: "KG_RATE_LIMIT"},
 		{name: "bad lock timeout in env", env: map[string]string{"KG_LOCK_TIMEOUT": "soon"}, wantErr: "KG_LOCK_TIMEOUT"},
 		{name: "bad log level in env", env: map[string]string{"KG_LOG_LEVEL": "loud"}, wantErr: "KG_LOG_LEVEL"},
+		{name: "bad index poll in env", env: map[string]string{"KG_INDEX_POLL": "often"}, wantErr: `environment variable KG_INDEX_POLL="often"`},
+		{name: "bad index switch in env", env: map[string]string{"KG_INDEX": "maybe"}, wantErr: "KG_INDEX"},
+		{name: "bad loader wait in env", env: map[string]string{"KG_LOADER_WAIT": "short"}, wantErr: "KG_LOADER_WAIT"},
 		{name: "negative rate limit", args: []string{"--rate-limit", "-1"}, wantErr: "--rate-limit"},
 		{name: "no admin token flag", args: []string{"--admin-token", "x"}, wantErr: "not defined"},
 		{name: "positional argument", args: []string{"now"}, wantErr: "unexpected argument"},
@@ -168,5 +172,30 @@ func TestParseOtherCommands(t *testing.T) {
 				t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestEnvErrorsReported: every malformed variable of a command is reported,
+// each naming itself, in the same form, whichever command reads it.
+func TestEnvErrorsReported(t *testing.T) {
+	env := testEnv(map[string]string{"KG_INDEX_POLL": "often", "KG_LOCK_TIMEOUT": "soon", "KG_LOG_LEVEL": "loud"})
+	_, err := parseServe(nil, env)
+	if err == nil {
+		t.Fatal("parseServe accepted malformed environment variables")
+	}
+	for _, want := range []string{`environment variable KG_INDEX_POLL="often"`, `environment variable KG_LOCK_TIMEOUT="soon"`, `environment variable KG_LOG_LEVEL="loud"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("serve: error %q does not contain %q", err, want)
+		}
+	}
+	for name, parse := range map[string]func() error{
+		"seed":   func() error { _, err := parseSeed(nil, env); return err },
+		"stats":  func() error { _, err := parseStats(nil, env); return err },
+		"export": func() error { _, err := parseExport([]string{"--format", "nquads"}, env); return err },
+	} {
+		err := parse()
+		if err == nil || !strings.Contains(err.Error(), `environment variable KG_LOCK_TIMEOUT="soon"`) {
+			t.Errorf("%s: error %v, want one naming KG_LOCK_TIMEOUT", name, err)
+		}
 	}
 }

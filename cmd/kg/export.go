@@ -20,13 +20,17 @@ type exportConfig struct {
 func parseExport(args []string, e env) (exportConfig, error) {
 	var c exportConfig
 	fs := newFlagSet("export", "[--store bbolt|memory|postgres] [--path FILE] [--dsn DSN] --format "+strings.Join(export.Names(), "|")+" [--ids ID,ID] [--hops N]", e)
-	c.Store.register(fs, e)
-	c.Log.register(fs, e)
+	v := readEnv(e)
+	c.Store.register(fs, v)
+	c.Log.register(fs, v)
 	fs.StringVar(&c.Format, "format", "nquads", "output format: "+strings.Join(export.Names(), ", "))
 	var ids string
 	fs.StringVar(&ids, "ids", "", "comma-separated entity IDs at the centre of the export (default: the whole graph)")
 	fs.IntVar(&c.Selection.Hops, "hops", 0, fmt.Sprintf("with --ids: how many relations away to go (0..%d)", export.MaxHops))
 	if err := parseFlags(fs, args); err != nil {
+		return c, err
+	}
+	if err := v.err(); err != nil {
 		return c, err
 	}
 	if _, ok := export.Lookup(c.Format); !ok {

@@ -41,13 +41,17 @@ func (q quantity) Set(s string) error {
 func parseGen(args []string, e env) (genConfig, error) {
 	c := genConfig{Quads: 10000, Seed: 1, Document: synth.DefaultDocument, PerFile: 5000}
 	fs := newFlagSet("gen", "--quads N [--seed S] --out DIR [--doc doc/ID] [--per-file N]", e)
+	v := readEnv(e)
 	fs.Var(quantity{&c.Quads}, "quads", "target size in store quads (e.g. 1e3, 1e6)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "generator seed; the same seed gives the same dataset")
 	fs.StringVar(&c.Out, "out", "", "data directory to write the document folder into (required)")
 	fs.StringVar(&c.Document, "doc", c.Document, "document ID (the folder is its part after doc/)")
 	fs.IntVar(&c.PerFile, "per-file", c.PerFile, "entities or relations per fact file")
-	c.Log.register(fs, e)
+	c.Log.register(fs, v)
 	if err := parseFlags(fs, args); err != nil {
+		return c, err
+	}
+	if err := v.err(); err != nil {
 		return c, err
 	}
 	if c.Out == "" {

@@ -22,10 +22,14 @@ type importConfig struct {
 func parseImport(args []string, e env) (importConfig, error) {
 	var c importConfig
 	fs := newFlagSet("import", "[--store bbolt|memory|postgres] [--path FILE] [--dsn DSN] [--json] BACKUP.nq", e)
-	c.Store.register(fs, e)
-	c.Log.register(fs, e)
+	v := readEnv(e)
+	c.Store.register(fs, v)
+	c.Log.register(fs, v)
 	fs.BoolVar(&c.JSON, "json", false, "print the change as JSON")
 	if err := parseWithOneArg(fs, args, &c.File); err != nil {
+		return c, err
+	}
+	if err := v.err(); err != nil {
 		return c, err
 	}
 	if c.File == "" {

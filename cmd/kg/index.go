@@ -31,17 +31,12 @@ type indexConfig struct {
 // snapshotOff disables the index snapshot.
 const snapshotOff = "off"
 
-func (c *indexConfig) register(fs *flag.FlagSet, e env) {
-	c.Enabled = envOr(e, "KG_INDEX", "on") != "off"
+func (c *indexConfig) register(fs *flag.FlagSet, v *envVars) {
+	c.Enabled = v.onOff("KG_INDEX", true)
 	fs.BoolVar(&c.Enabled, "index", c.Enabled, "serve reads from an in-memory index of the store (env KG_INDEX=off to disable)")
-	c.Poll = index.DefaultPoll
-	if v := envOr(e, "KG_INDEX_POLL", ""); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			c.Poll = d
-		}
-	}
+	c.Poll = v.duration("KG_INDEX_POLL", index.DefaultPoll)
 	fs.DurationVar(&c.Poll, "index-poll", c.Poll, "how often the index checks the store for writes by other processes (env KG_INDEX_POLL)")
-	c.Snapshot = envOr(e, "KG_INDEX_SNAPSHOT", "")
+	c.Snapshot = v.str("KG_INDEX_SNAPSHOT", "")
 	fs.StringVar(&c.Snapshot, "index-snapshot", c.Snapshot,
 		"bbolt only: file the index is saved to and started from while the store is unchanged (default <path>.index; off to disable; env KG_INDEX_SNAPSHOT)")
 }

@@ -34,14 +34,18 @@ type seedConfig struct {
 func parseSeed(args []string, e env) (seedConfig, error) {
 	var c seedConfig
 	fs := newFlagSet("seed", "[--store bbolt|memory|postgres] [--path FILE] [--dsn DSN] [--data DIR] [--server URL] [--json]", e)
-	c.Store.register(fs, e)
-	c.Data.register(fs, e)
-	c.Log.register(fs, e)
+	v := readEnv(e)
+	c.Store.register(fs, v)
+	c.Data.register(fs, v)
+	c.Log.register(fs, v)
 	fs.BoolVar(&c.JSON, "json", false, "print the changes as JSON")
 	// A flag only: KG_SERVER (which kg stats reads) must not turn a local
 	// seed into a remote one.
 	fs.StringVar(&c.Server, "server", "", "URL of a running kg serve to send the documents to (POST "+server.DocumentsPath+", admin token from KG_ADMIN_TOKEN)")
 	if err := parseFlags(fs, args); err != nil {
+		return c, err
+	}
+	if err := v.err(); err != nil {
 		return c, err
 	}
 	c.Data.resolve()

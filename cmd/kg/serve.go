@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -39,46 +38,29 @@ type serveConfig struct {
 func parseServe(args []string, e env) (serveConfig, error) {
 	var c serveConfig
 	fs := newFlagSet("serve", "[--addr ADDR] [--store bbolt|memory|postgres] [--path FILE] [--dsn DSN] [--data DIR] [--seed auto|always|never]", e)
-	c.Addr = envOr(e, "KG_ADDR", "127.0.0.1:8080")
+	v := readEnv(e)
+	c.Addr = v.str("KG_ADDR", "127.0.0.1:8080")
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env KG_ADDR)")
-	c.Store.register(fs, e)
-	c.Data.register(fs, e)
-	c.Log.register(fs, e)
+	c.Store.register(fs, v)
+	c.Data.register(fs, v)
+	c.Log.register(fs, v)
 	fs.StringVar(&c.Seed, "seed", seedAuto, "seed the store before serving: auto (only when it holds no document), always, never")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "how long to let requests finish on SIGINT/SIGTERM")
-	cors := envOr(e, "KG_CORS_ORIGINS", "")
+	cors := v.str("KG_CORS_ORIGINS", "")
 	fs.StringVar(&cors, "cors-origins", cors, "comma-separated origins allowed to call /graphql from a browser, * for any (env KG_CORS_ORIGINS)")
-	rate := 0.0
-	if v := envOr(e, "KG_RATE_LIMIT", ""); v != "" {
-		r, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return c, fmt.Errorf("KG_RATE_LIMIT: %w", err)
-		}
-		rate = r
-	}
+	rate := v.float("KG_RATE_LIMIT", 0)
 	fs.Float64Var(&rate, "rate-limit", rate, "requests per second per client on /graphql and /export; 0 = unlimited (env KG_RATE_LIMIT)")
 	fs.BoolVar(&c.Server.DisableIntrospection, "no-introspection", false, "turn GraphQL introspection off (the playground needs it)")
-	c.Server.LoaderWait = server.DefaultLoaderWait
-	if v := envOr(e, "KG_LOADER_WAIT", ""); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return c, fmt.Errorf("KG_LOADER_WAIT: %w", err)
-		}
-		c.Server.LoaderWait = d
-	}
+	c.Server.LoaderWait = v.duration("KG_LOADER_WAIT", server.DefaultLoaderWait)
 	fs.DurationVar(&c.Server.LoaderWait, "loader-wait", c.Server.LoaderWait, "batching window of the per-request GraphQL dataloaders (env KG_LOADER_WAIT)")
-	c.Server.ResponseCacheBytes = server.DefaultResponseCache
-	if v := envOr(e, "KG_RESPONSE_CACHE_BYTES", ""); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return c, fmt.Errorf("KG_RESPONSE_CACHE_BYTES: %w", err)
-		}
-		c.Server.ResponseCacheBytes = n
-	}
+	c.Server.ResponseCacheBytes = v.int64("KG_RESPONSE_CACHE_BYTES", server.DefaultResponseCache)
 	fs.Int64Var(&c.Server.ResponseCacheBytes, "response-cache-bytes", c.Server.ResponseCacheBytes,
 		"memory for cached responses of successful read-only queries, emptied by every write; -1 turns the cache off (env KG_RESPONSE_CACHE_BYTES)")
-	c.Index.register(fs, e)
+	c.Index.register(fs, v)
 	if err := parseFlags(fs, args); err != nil {
+		return c, err
+	}
+	if err := v.err(); err != nil {
 		return c, err
 	}
 	c.AdminToken = e.getenv("KG_ADMIN_TOKEN")

@@ -33,12 +33,16 @@ type statsConfig struct {
 func parseStats(args []string, e env) (statsConfig, error) {
 	var c statsConfig
 	fs := newFlagSet("stats", "[--store bbolt|memory|postgres] [--path FILE] [--dsn DSN] [--json]", e)
-	c.Store.register(fs, e)
-	c.Log.register(fs, e)
+	v := readEnv(e)
+	c.Store.register(fs, v)
+	c.Log.register(fs, v)
 	fs.BoolVar(&c.JSON, "json", false, "print graph.Stats as JSON")
-	fs.StringVar(&c.Server, "server", envOr(e, "KG_SERVER", ""), "ask the kg serve at this URL (e.g. http://127.0.0.1:8080) instead of opening the store (env KG_SERVER)")
-	c.Fallback = "http://" + envOr(e, "KG_ADDR", "127.0.0.1:8080")
+	fs.StringVar(&c.Server, "server", v.str("KG_SERVER", ""), "ask the kg serve at this URL (e.g. http://127.0.0.1:8080) instead of opening the store (env KG_SERVER)")
+	c.Fallback = "http://" + v.str("KG_ADDR", "127.0.0.1:8080")
 	if err := parseFlags(fs, args); err != nil {
+		return c, err
+	}
+	if err := v.err(); err != nil {
 		return c, err
 	}
 	if err := c.Store.validate(); err != nil {

@@ -19,21 +19,13 @@ type storeConfig struct {
 	Path        string
 	DSN         string
 	LockTimeout time.Duration
-	envErr      error // a malformed environment variable, reported by validate
 }
 
-func (c *storeConfig) register(fs *flag.FlagSet, e env) {
-	c.Backend = envOr(e, "KG_STORE", cayleystore.BackendBbolt)
-	c.Path = envOr(e, "KG_PATH", cayleystore.DefaultPath)
-	c.DSN = envOr(e, "KG_DSN", "")
-	c.LockTimeout = cayleystore.DefaultLockTimeout
-	if v := envOr(e, "KG_LOCK_TIMEOUT", ""); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			c.envErr = fmt.Errorf("KG_LOCK_TIMEOUT: %w", err)
-		}
-		c.LockTimeout = d
-	}
+func (c *storeConfig) register(fs *flag.FlagSet, v *envVars) {
+	c.Backend = v.str("KG_STORE", cayleystore.BackendBbolt)
+	c.Path = v.str("KG_PATH", cayleystore.DefaultPath)
+	c.DSN = v.str("KG_DSN", "")
+	c.LockTimeout = v.duration("KG_LOCK_TIMEOUT", cayleystore.DefaultLockTimeout)
 	fs.StringVar(&c.Backend, "store", c.Backend, "store backend: bbolt, memory or postgres (env KG_STORE)")
 	fs.StringVar(&c.Path, "path", c.Path, "bbolt store file (env KG_PATH)")
 	fs.StringVar(&c.DSN, "dsn", c.DSN, "PostgreSQL connection string for --store postgres (env KG_DSN)")
@@ -41,9 +33,6 @@ func (c *storeConfig) register(fs *flag.FlagSet, e env) {
 }
 
 func (c storeConfig) validate() error {
-	if c.envErr != nil {
-		return c.envErr
-	}
 	switch c.Backend {
 	case cayleystore.BackendBbolt:
 		if c.Path == "" {
