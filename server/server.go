@@ -83,13 +83,10 @@ func New(store graph.Store, cfg Config, log *slog.Logger) (*App, error) {
 	})
 	mux.HandleFunc("GET /readyz", readyz(st, log))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg}))
-	if home := mountWeb(mux); home != "" {
-		mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, home, http.StatusFound)
-		})
-	} else {
-		mux.HandleFunc("GET /{$}", index)
-	}
+	home := mountWeb(mux)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, home, http.StatusFound)
+	})
 
 	name := func(r *http.Request) string {
 		_, pattern := mux.Handler(r)
@@ -99,18 +96,6 @@ func New(store graph.Store, cfg Config, log *slog.Logger) (*App, error) {
 		return pattern
 	}
 	return &App{Handler: observe(mux, name, m, log, cfg.TrustProxyHeaders), query: qs}, nil
-}
-
-// mountWeb mounts the explorer and playground (package web) and returns the
-// path / redirects to; "" while there is no web front-end.
-var mountWeb = func(*http.ServeMux) string { return "" }
-
-// index lists the endpoints (served at / when there is no web front-end).
-func index(w http.ResponseWriter, r *http.Request) {
-	writeStatus(w, http.StatusOK, map[string]any{
-		"service":   "Minhang KG",
-		"endpoints": []string{"/graphql", "/export", "/export/{format}", "/livez", "/readyz", "/metrics", DocumentsPath},
-	})
 }
 
 // NewHTTPServer returns an http.Server for h with the configured timeouts

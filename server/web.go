@@ -6,13 +6,11 @@ import (
 	"github.com/minhang-kg/kg/web"
 )
 
-func init() { mountWeb = mountWebUI }
-
-// mountWebUI mounts the explorer (/explore), the offline GraphQL playground
+// mountWeb mounts the explorer (/explore), the offline GraphQL playground
 // (/playground, GraphiQL bundled into the binary) and their hashed assets
-// (/assets/...), and makes / redirect to the explorer. Nothing they load
+// (/assets/...), and returns the page / redirects to. Nothing they load
 // comes from outside the server (see web/README.md).
-func mountWebUI(mux *http.ServeMux) string {
+func mountWeb(mux *http.ServeMux) string {
 	mux.Handle("GET /explore", web.Page("explore.html"))
 	mux.Handle("GET /playground", web.Page("playground.html"))
 	mux.Handle("GET /assets/", web.Assets())
