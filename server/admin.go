@@ -122,17 +122,17 @@ func documentsHandler(st graph.Store, cfg Config, log *slog.Logger) http.Handler
 		// the audit entry is written with it.
 		ctx := context.WithoutCancel(r.Context())
 		changes, err := st.SyncDocuments(ctx, req.Facts())
-		switch {
-		case errors.Is(err, graph.ErrInvalid):
-			writeError(w, r, http.StatusBadRequest, CodeBadUserInput, err.Error())
-			return
-		case errors.Is(err, graph.ErrUnavailable), errors.Is(err, graph.ErrClosed), errors.Is(err, graph.ErrLocked):
-			log.WarnContext(ctx, "admin: syncing documents failed", "err", err)
-			writeError(w, r, http.StatusServiceUnavailable, CodeUnavailable, "the store is unavailable; nothing was written")
-			return
-		case err != nil:
-			log.ErrorContext(ctx, "admin: syncing documents failed", "err", err, "requestId", requestID(ctx))
-			writeError(w, r, http.StatusInternalServerError, CodeInternal, "internal error")
+		if err != nil {
+			switch class, known := graph.ClassOf(err); {
+			case known && class.Code == CodeBadUserInput:
+				writeError(w, r, class.Status, class.Code, err.Error())
+			case known && class.Unavailable:
+				log.WarnContext(ctx, "admin: syncing documents failed", "err", err)
+				writeError(w, r, class.Status, class.Code, "the store is unavailable; nothing was written")
+			default:
+				log.ErrorContext(ctx, "admin: syncing documents failed", "err", err, "requestId", requestID(ctx))
+				writeError(w, r, http.StatusInternalServerError, CodeInternal, "internal error")
+			}
 			return
 		}
 		detail, _ := json.Marshal(changes)
