@@ -103,25 +103,3 @@ func TestCheckCoverage(t *testing.T) {
 		t.Fatalf("a bad ignore file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
-
-// TestCheckSecondDocument: the product's dataset plus the dated test
-// document seed/testdata/second checks clean; with 上海交通大学 added under
-// a new ID, kg check fails naming the existing org/sjtu and where it is.
-func TestCheckSecondDocument(t *testing.T) {
-	root := t.TempDir()
-	copyTree(t, filepath.Join("..", "..", "seed", "data"), filepath.Join(root, "data"))
-	copyTree(t, filepath.Join("..", "..", "seed", "source"), filepath.Join(root, "source"))
-	copyTree(t, testdata(t, "second"), filepath.Join(root, "data"))
-	data := filepath.Join(root, "data")
-	if r := kg(t, "", "check", "--data", data); r.code != exitOK || !strings.Contains(r.stdout, "document doc/mh-news-2025") {
-		t.Fatalf("summary plus the second document: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-
-	copyTree(t, testdata(t, "second-duplicate"), filepath.Join(data, "mh-news-2025"))
-	r := kg(t, "", "check", "--data", data)
-	want := filepath.Join(data, "mh-news-2025", "sjtu-again.yaml") + `:6: entities[0].name: name "上海交通大学" of org/shanghai-jiao-tong-university is also a name of org/sjtu (doc/mkw-2025-11, ` +
-		filepath.Join(data, "mkw-2025-11", "core.yaml") + ":"
-	if r.code != exitProblems || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "1 problem") {
-		t.Fatalf("a duplicate of 上海交通大学: exit %d, want %d and\n%s\ngot:\n%s%s", r.code, exitProblems, want, r.stdout, r.stderr)
-	}
-}

@@ -226,9 +226,11 @@ func InferredID(a, b, c string) string {
 
 // deriveRelation builds the inferred a partners_with b relation resting on
 // the stored relations from (of a and b to the context c). Its evidence is
-// the union of theirs; its Document is theirs if they share one, else "".
+// the union of theirs; its Document is theirs if they share one, else "";
+// its validity is derivedValidity's.
 func deriveRelation(a, b, c string, from []*graph.Relation) *graph.Relation {
 	r := &graph.Relation{ID: InferredID(a, b, c), Subject: a, Predicate: PartnerPredicate, Object: b, Inferred: true}
+	r.ValidFrom, r.ValidTo = derivedValidity(a, from)
 	type evKey struct {
 		doc, quote, url string
 		start, end      int
@@ -249,6 +251,56 @@ func deriveRelation(a, b, c string, from []*graph.Relation) *graph.Relation {
 		}
 	}
 	return r
+}
+
+// derivedValidity is when a derived partnership holds: while both parties
+// act on the context. Each party's part runs from the earliest start to the
+// latest end of its relations in from (those with a as an end are a's, the
+// others b's); the partnership holds where the two parts overlap, from the
+// later start to the earlier end, each kept as the date the source gives
+// ("" = open) — the link's span of ChangedPartnerships (pairSpan). Parts that never overlap (a party joined after the other
+// had left) give the span of the later part.
+func derivedValidity(a string, from []*graph.Relation) (validFrom, validTo string) {
+	type part struct {
+		from, to string
+		sp       graph.Span
+		seen     bool
+	}
+	var parts [2]part
+	for _, r := range from {
+		p := &parts[1]
+		if r.Subject == a || r.Object == a {
+			p = &parts[0]
+		}
+		sp := r.Span()
+		if !p.seen {
+			*p = part{r.ValidFrom, r.ValidTo, sp, true}
+			continue
+		}
+		if p.from != "" && (r.ValidFrom == "" || sp.Start.Before(p.sp.Start)) {
+			p.from, p.sp.Start = r.ValidFrom, sp.Start
+		}
+		if p.to != "" && (r.ValidTo == "" || sp.End.After(p.sp.End)) {
+			p.to, p.sp.End = r.ValidTo, sp.End
+		}
+	}
+	x, y := parts[0], parts[1]
+	if !x.seen || !y.seen {
+		return x.from + y.from, x.to + y.to // one party only: its own part
+	}
+	// Order the parts by start (open first).
+	if x.from != "" && (y.from == "" || y.sp.Start.Before(x.sp.Start)) {
+		x, y = y, x
+	}
+	// y starts last; the overlap ends with the part that ends first.
+	end, endStr := x.sp.End, x.to
+	if y.to != "" && (x.to == "" || y.sp.End.Before(x.sp.End)) {
+		end, endStr = y.sp.End, y.to
+	}
+	if !end.IsZero() && !y.sp.Start.IsZero() && !y.sp.Start.Before(end) {
+		return y.from, y.to // no overlap
+	}
+	return y.from, endStr
 }
 
 // Cursors are opaque to clients. They carry the sort key of the last item

@@ -416,3 +416,38 @@ func TestPartnershipsCursorSurvivesChanges(t *testing.T) {
 		})
 	}
 }
+
+// A derived partnership holds while both parties act on the context: the
+// overlap of each party's relations to it, kept at the source's precision.
+func TestDerivedValidity(t *testing.T) {
+	rel := func(s, o, from, to string) *graph.Relation {
+		return &graph.Relation{Subject: s, Predicate: "co_builds", Object: o, ValidFrom: from, ValidTo: to}
+	}
+	tests := []struct {
+		name     string
+		from     []*graph.Relation
+		wantFrom string
+		wantTo   string
+	}{
+		{"both open", []*graph.Relation{rel("a", "c", "", ""), rel("b", "c", "", "")}, "", ""},
+		{"the later start", []*graph.Relation{rel("a", "c", "2024", ""), rel("b", "c", "2025-06", "")}, "2025-06", ""},
+		{"the later start, either order", []*graph.Relation{rel("b", "c", "2025-06", ""), rel("a", "c", "", "")}, "2025-06", ""},
+		{"the earlier end", []*graph.Relation{rel("a", "c", "2023", "2026"), rel("b", "c", "2024-03", "2025-06-30")}, "2024-03", "2025-06-30"},
+		{"one-off acts together", []*graph.Relation{rel("a", "c", "2025-03", "2025-03"), rel("b", "c", "2025-03", "2025-03")}, "2025-03", "2025-03"},
+		{"a party's relations make one part", []*graph.Relation{rel("a", "c", "2024", "2024"), rel("c", "a", "2025-06", ""), rel("b", "c", "2025", "")}, "2025", ""},
+		{"an open end of a party wins over its dated one", []*graph.Relation{rel("a", "c", "2020", "2021"), rel("a", "c", "2022", ""), rel("b", "c", "2030", "")}, "2030", ""},
+		{"no overlap: the later part", []*graph.Relation{rel("a", "c", "2020", "2020"), rel("b", "c", "2024", "2025")}, "2024", "2025"},
+		{"touching is no overlap", []*graph.Relation{rel("a", "c", "", "2023"), rel("b", "c", "2024", "")}, "2024", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from, to := derivedValidity("a", tt.from)
+			if from != tt.wantFrom || to != tt.wantTo {
+				t.Errorf("derivedValidity = %q, %q; want %q, %q", from, to, tt.wantFrom, tt.wantTo)
+			}
+			if _, err := graph.ValidSpan(from, to); err != nil {
+				t.Errorf("not a valid span: %v", err)
+			}
+		})
+	}
+}
