@@ -10,7 +10,6 @@ import (
 
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/resolvers/model"
-	"github.com/minhang-kg/kg/seed"
 )
 
 // curationDocument describes graph.CurationDocument; written with every
@@ -70,7 +69,7 @@ func (r *Resolver) readRelation(ctx context.Context, id string) (*graph.Relation
 }
 
 func (r *Resolver) entityFromInput(ctx context.Context, in model.EntityInput) (*graph.Entity, error) {
-	if err := seed.CheckID(in.ID); err != nil {
+	if err := graph.CheckID(in.ID); err != nil {
 		return nil, argErrorf("input.id", "%v", err)
 	}
 	if !in.Kind.Valid() {
@@ -201,7 +200,7 @@ func (r *Resolver) locateQuote(ctx context.Context, arg, quote, doc string) (gra
 		if err != nil {
 			return graph.Evidence{}, fmt.Errorf("text of %s: %w", d.ID, err)
 		}
-		o := seed.NewOutline(text, d.Title)
+		o := graph.NewOutline(text, d.Title)
 		for _, off := range o.Find(quote) {
 			found = append(found, graph.Evidence{
 				Document: d.ID, Quote: quote, Start: off, End: off + utf8.RuneCountInString(quote), Section: o.SectionAt(off),

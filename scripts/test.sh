@@ -8,7 +8,8 @@
 #   2. starts a throwaway PostgreSQL cluster (scripts/pg.sh) and exports
 #      KG_TEST_PG_DSN for the store tests;
 #   3. gofmt, go vet, staticcheck, deadcode (the go.mod tool: reports nothing
-#      unreachable from the commands and tests), go generate (must leave no diff);
+#      unreachable from the commands and tests), the layering check, go generate
+#      (must leave no diff);
 #   4. go test -race ./...;
 #   5. the browser test of the explorer and playground (scripts/browser-test.sh).
 #
@@ -111,6 +112,14 @@ check_deadcode() {
 	[ -z "$out" ] || { log "unreachable code:"; printf '%s\n' "$out" >&2; return 1; }
 }
 step deadcode check_deadcode
+check_layers() {
+	local bad
+	# The resolvers call graph/query and the curation rules of graph: they
+	# import neither the dataset loader nor a store backend.
+	bad=$(go list -deps ./resolvers/... | grep -E '^github.com/minhang-kg/kg/seed|cayleygraph' || true)
+	[ -z "$bad" ] || { log "resolvers import $bad"; return 1; }
+}
+step "layering (resolvers import neither seed nor Cayley)" check_layers
 step "go generate (must leave no diff)" check_generate
 
 # 4. Go tests.

@@ -99,7 +99,7 @@ func (d *DocumentSpec) Coverage() (CoverageReport, error) {
 
 func coverage(text string, facts graph.DocumentFacts, ignore []CoverageIgnore, mentions map[string][]string) CoverageReport {
 	rep := CoverageReport{Document: facts.Document.ID}
-	outline := NewOutline(text, facts.Document.Title)
+	outline := graph.NewOutline(text, facts.Document.Title)
 	used := make([]bool, len(ignore))
 
 	names := make([]covNameRef, 0, len(facts.Entities)*2)

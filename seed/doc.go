@@ -22,6 +22,6 @@
 //   - Embedded returns the dataset compiled into the binary (go:embed of
 //     data/ and source/).
 //
-// Sections of a source text are computed by NewOutline; see Outline for the
+// Sections of a source text are computed by graph.NewOutline; see graph.Outline for the
 // rule.
 package seed

@@ -1,6 +1,8 @@
 package seed
 
 import (
+	"github.com/minhang-kg/kg/graph"
+
 	"bytes"
 	"fmt"
 	"os"
@@ -93,7 +95,7 @@ func (ds *Dataset) fix() ([]Correction, []Problem, error) {
 }
 
 // appendWanted adds the evidence items that need a change.
-func appendWanted(ws []wanted, o *Outline, evs []*EvidenceSpec) []wanted {
+func appendWanted(ws []wanted, o *graph.Outline, evs []*EvidenceSpec) []wanted {
 	for _, ev := range evs {
 		if ev.Quote == "" {
 			continue

@@ -216,8 +216,8 @@ func (v *validator) checkSameAs(d *DocumentSpec, f *FactFile, e *EntitySpec, tar
 	switch {
 	case e.SameAs == e.ID:
 		v.add(f.Name, ln, join(e.Path, "sameAs"), CodeSameAs, "%s is sameAs itself", e.ID)
-	case CheckID(e.SameAs) != nil:
-		v.add(f.Name, ln, join(e.Path, "sameAs"), CodeBadID, "sameAs: %v", CheckID(e.SameAs))
+	case graph.CheckID(e.SameAs) != nil:
+		v.add(f.Name, ln, join(e.Path, "sameAs"), CodeBadID, "sameAs: %v", graph.CheckID(e.SameAs))
 	case !targetKnown:
 		v.add(f.Name, ln, join(e.Path, "sameAs"), CodeDangling, "sameAs %q is not an entity of any loaded document", e.SameAs)
 	case same[e.SameAs] != "":

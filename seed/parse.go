@@ -44,7 +44,7 @@ type DocumentSpec struct {
 	Text       string // source text; "" if it could not be read
 	Files      []*FactFile
 	lines      map[string]int // field -> line in document.yaml
-	outline    *Outline
+	outline    *graph.Outline
 	files      files
 }
 
@@ -63,9 +63,9 @@ func (d *DocumentSpec) CoverageIgnore() ([]CoverageIgnore, error) {
 }
 
 // Outline returns the heading outline of the document's source text.
-func (d *DocumentSpec) Outline() *Outline {
+func (d *DocumentSpec) Outline() *graph.Outline {
 	if d.outline == nil {
-		d.outline = NewOutline(d.Text, d.Title)
+		d.outline = graph.NewOutline(d.Text, d.Title)
 	}
 	return d.outline
 }

@@ -2,39 +2,12 @@ package seed
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/minhang-kg/kg/graph"
 )
-
-// IDPrefixes are the allowed first segments of entity IDs (see
-// ARCHITECTURE.md, "Dataset format").
-var IDPrefixes = []string{
-	"org", "co", "lab", "alliance", "policy", "event", "person", "place",
-	"award", "fund", "project", "program", "ind", "group", "doc",
-}
-
-// reID: <prefix>/<slug>, lowercase ASCII letters, digits, - and /; no empty
-// segments, no leading or trailing - or /.
-var reID = regexp.MustCompile(`^[a-z]+/[a-z0-9]+(?:[-/][a-z0-9]+)*$`)
-
-// CheckID returns nil if id is a well-formed entity ID.
-func CheckID(id string) error {
-	if id == "" {
-		return fmt.Errorf("ID is empty")
-	}
-	if !reID.MatchString(id) {
-		return fmt.Errorf("bad ID %q: want <prefix>/<slug> of lowercase ASCII letters, digits, - and /", id)
-	}
-	prefix := id[:strings.IndexByte(id, '/')]
-	if !contains(IDPrefixes, prefix) {
-		return fmt.Errorf("bad ID %q: unknown prefix %q (known: %s)", id, prefix+"/", strings.Join(IDPrefixes, "/, ")+"/")
-	}
-	return nil
-}
 
 // vocabularyFile names where the predicate vocabulary lives, for messages.
 const vocabularyFile = "graph/predicates.go"
@@ -129,7 +102,7 @@ func (v *validator) document(d *DocumentSpec, seen map[string]string) {
 	case d.ID == graph.CurationDocument:
 		v.add(d.File, idLine, "id", CodeBadID, "%s is reserved for facts added through the curation API", d.ID)
 	default:
-		if err := CheckID(d.ID); err != nil {
+		if err := graph.CheckID(d.ID); err != nil {
 			v.add(d.File, idLine, "id", CodeBadID, "%v", err)
 		}
 		if prev, dup := seen[d.ID]; dup {
@@ -175,7 +148,7 @@ func (v *validator) facts(d *DocumentSpec, known map[string]bool) {
 	sum := DocumentSummary{ID: d.ID, Dir: d.Dir}
 	entities := map[string]string{} // id -> place
 	relations := map[string]string{}
-	var outline *Outline
+	var outline *graph.Outline
 	if d.Text != "" {
 		outline = d.Outline()
 	}
@@ -214,7 +187,7 @@ func (v *validator) facts(d *DocumentSpec, known map[string]bool) {
 
 func (v *validator) entity(d *DocumentSpec, f *FactFile, e *EntitySpec, seen map[string]string) {
 	idLine := lineOr(e.lines, "id", e.Line)
-	if err := CheckID(e.ID); err != nil {
+	if err := graph.CheckID(e.ID); err != nil {
 		v.add(f.Name, idLine, join(e.Path, "id"), pick(e.ID == "", CodeRequired, CodeBadID), "%v", err)
 	} else if prev, dup := seen[e.ID]; dup {
 		v.add(f.Name, idLine, join(e.Path, "id"), CodeDuplicate, "duplicate entity ID %s: also defined at %s", e.ID, prev)
@@ -336,7 +309,7 @@ func (v *validator) validity(f *FactFile, r *RelationSpec) {
 	}
 }
 
-func (v *validator) evidence(d *DocumentSpec, f *FactFile, ev *EvidenceSpec, o *Outline) {
+func (v *validator) evidence(d *DocumentSpec, f *FactFile, ev *EvidenceSpec, o *graph.Outline) {
 	ql := lineOr(fieldLines(ev.fields), "quote", ev.Line)
 	if ev.Quote == "" {
 		if ev.URL == "" {
@@ -422,7 +395,7 @@ func listAnd(s []string) string {
 }
 
 // fixHint tells where the quote is, and whether --fix can fill in offsets.
-func fixHint(o *Outline, occ []int, qlen int) string {
+func fixHint(o *graph.Outline, occ []int, qlen int) string {
 	if len(occ) == 1 {
 		return fmt.Sprintf("; the quote is at %d..%d (source line %d); run kg check --fix", occ[0], occ[0]+qlen, o.LineAt(occ[0]))
 	}
@@ -430,7 +403,7 @@ func fixHint(o *Outline, occ []int, qlen int) string {
 }
 
 // occurrences describes where an ambiguous quote occurs.
-func occurrences(o *Outline, occ []int, qlen int) string {
+func occurrences(o *graph.Outline, occ []int, qlen int) string {
 	parts := make([]string, 0, len(occ))
 	for i, s := range occ {
 		if i == 10 {
@@ -444,7 +417,7 @@ func occurrences(o *Outline, occ []int, qlen int) string {
 
 // nearMiss finds the longest prefix of quote that occurs in the text and
 // shows where the text departs from the quote.
-func nearMiss(o *Outline, quote string) string {
+func nearMiss(o *graph.Outline, quote string) string {
 	q := []rune(quote)
 	lo, hi := 0, len(q) // longest matching prefix length is in [lo, hi)
 	for lo+1 < hi {

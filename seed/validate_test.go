@@ -312,34 +312,6 @@ func TestCheckMissingDataDir(t *testing.T) {
 	}
 }
 
-func TestCheckID(t *testing.T) {
-	tests := []struct {
-		id string
-		ok bool
-	}{
-		{"org/sjtu", true},
-		{"co/nio-2", true},
-		{"ind/rd/2024", true},
-		{"doc/mkw-2025-11", true},
-		{"", false},
-		{"org", false},
-		{"org/", false},
-		{"Org/sjtu", false},
-		{"org/SJTU", false},
-		{"org/sj_tu", false},
-		{"org/-a", false},
-		{"org/a-", false},
-		{"org//a", false},
-		{"xyz/a", false},
-		{"org/上海", false},
-	}
-	for _, tt := range tests {
-		if err := CheckID(tt.id); (err == nil) != tt.ok {
-			t.Errorf("CheckID(%q) = %v, want ok=%v", tt.id, err, tt.ok)
-		}
-	}
-}
-
 // smallDataset makes a data directory in a temp dir with the small source
 // and document: <tmp>/data/small/{document.yaml, files...}, <tmp>/source/.
 // A "document.yaml" entry replaces the default one.

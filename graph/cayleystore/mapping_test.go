@@ -64,8 +64,8 @@ func TestValidID(t *testing.T) {
 		{`org/"x"`, false},
 	}
 	for _, tc := range tests {
-		if got := validID(tc.id); got != tc.want {
-			t.Errorf("validID(%q) = %v, want %v", tc.id, got, tc.want)
+		if got := iriSafe(tc.id); got != tc.want {
+			t.Errorf("iriSafe(%q) = %v, want %v", tc.id, got, tc.want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package cayleystore
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -8,9 +9,10 @@ import (
 	"github.com/minhang-kg/kg/graph"
 )
 
-// validID reports whether id can be an entity, document or relation ID: it
-// becomes part of an IRI, so only a safe ASCII subset is accepted.
-func validID(id string) bool {
+// iriSafe reports whether id can be part of an IRI: a safe ASCII subset.
+// Domain IDs (entities, documents, relations) follow graph.CheckID; this is
+// for the store's own IDs (audit entries).
+func iriSafe(id string) bool {
 	if id == "" || len(id) > 512 {
 		return false
 	}
@@ -35,8 +37,8 @@ func invalidf(format string, args ...any) error {
 // relations merged. It reads nothing from the store.
 func normalize(f graph.DocumentFacts) (graph.DocumentFacts, error) {
 	doc := f.Document.ID
-	if !validID(doc) {
-		return f, invalidf("document ID %q: want ASCII letters, digits and -_./:~", doc)
+	if err := graph.CheckIDSyntax(doc); err != nil {
+		return f, invalidf("document ID: %v", err)
 	}
 	if !utf8.ValidString(f.Document.Text) || !utf8.ValidString(f.Document.Title) || !utf8.ValidString(f.Document.TitleEn) {
 		return f, invalidf("document %s: text or title is not valid UTF-8", doc)
@@ -56,8 +58,8 @@ func normalize(f graph.DocumentFacts) (graph.DocumentFacts, error) {
 	for i := range f.Entities {
 		e := f.Entities[i] // copy
 		where := fmt.Sprintf("document %s: entity %d (%q)", doc, i, e.ID)
-		if !validID(e.ID) {
-			return f, invalidf("%s: bad ID: want ASCII letters, digits and -_./:~", where)
+		if err := graph.CheckIDSyntax(e.ID); err != nil {
+			return f, invalidf("%s: %v", where, err)
 		}
 		if seen[e.ID] {
 			return f, invalidf("%s: duplicate entity ID", where)
@@ -89,8 +91,8 @@ func normalize(f graph.DocumentFacts) (graph.DocumentFacts, error) {
 		if !ok {
 			return f, invalidf("%s: predicate %q is not in the vocabulary", where, r.Predicate)
 		}
-		if !validID(r.Subject) || !validID(r.Object) {
-			return f, invalidf("%s: bad subject or object ID", where)
+		if err := errors.Join(graph.CheckIDSyntax(r.Subject), graph.CheckIDSyntax(r.Object)); err != nil {
+			return f, invalidf("%s: subject or object: %v", where, err)
 		}
 		if r.Document != "" && r.Document != doc {
 			return f, invalidf("%s: belongs to document %q", where, r.Document)
@@ -108,8 +110,8 @@ func normalize(f graph.DocumentFacts) (graph.DocumentFacts, error) {
 		}
 		if r.ID == "" {
 			r.ID = graph.RelationID(doc, r.Subject, r.Predicate, r.Object)
-		} else if !validID(r.ID) {
-			return f, invalidf("%s: bad ID %q", where, r.ID)
+		} else if err := graph.CheckIDSyntax(r.ID); err != nil {
+			return f, invalidf("%s: %v", where, err)
 		}
 		where = fmt.Sprintf("document %s: relation %s (%s %s %s)", doc, r.ID, r.Subject, r.Predicate, r.Object)
 		if _, err := graph.ValidSpan(r.ValidFrom, r.ValidTo); err != nil {
@@ -164,8 +166,10 @@ func validEvidence(ev graph.Evidence) error {
 	if strings.TrimSpace(ev.Quote) == "" && strings.TrimSpace(ev.URL) == "" {
 		return fmt.Errorf("neither quote nor URL")
 	}
-	if ev.Document != "" && !validID(ev.Document) {
-		return fmt.Errorf("bad document ID %q", ev.Document)
+	if ev.Document != "" {
+		if err := graph.CheckIDSyntax(ev.Document); err != nil {
+			return fmt.Errorf("document: %w", err)
+		}
 	}
 	return nil
 }

@@ -495,7 +495,7 @@ func (s *Store) AppendAudit(ctx context.Context, e graph.AuditEntry) error {
 		}
 		e.ID = fmt.Sprintf("%s-%s", e.At.UTC().Format("20060102T150405.000000000Z"), hex.EncodeToString(b[:]))
 	}
-	if !validID(e.ID) {
+	if !iriSafe(e.ID) {
 		return fmt.Errorf("cayleystore: append audit: %w: bad ID %q", graph.ErrInvalid, e.ID)
 	}
 	b, err := marshalJSON(e)

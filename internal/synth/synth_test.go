@@ -26,7 +26,7 @@ func TestGenerateShape(t *testing.T) {
 				t.Fatalf("duplicate entity %s", e.ID)
 			}
 			ids[e.ID] = true
-			if err := seed.CheckID(e.ID); err != nil {
+			if err := graph.CheckID(e.ID); err != nil {
 				t.Errorf("entity ID: %v", err)
 			}
 			if !e.Kind.Valid() || e.Name == "" || e.NameEn == "" {
@@ -113,7 +113,7 @@ func TestGenerateDeterministic(t *testing.T) {
 
 func TestEvidenceLocatesQuotes(t *testing.T) {
 	f := MustGenerate(Config{Quads: 20_000, Seed: 3})
-	o := seed.NewOutline(f.Document.Text, f.Document.Title)
+	o := graph.NewOutline(f.Document.Text, f.Document.Title)
 	check := func(what string, evs []graph.Evidence) {
 		for _, ev := range evs {
 			got, ok := o.Slice(ev.Start, ev.End)

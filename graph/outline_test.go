@@ -1,4 +1,4 @@
-package seed
+package graph
 
 import (
 	"os"
@@ -7,11 +7,11 @@ import (
 )
 
 func TestOutlineSections(t *testing.T) {
-	real, err := os.ReadFile("source/000_2592a937df914d84.txt")
+	real, err := os.ReadFile("../seed/source/000_2592a937df914d84.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	small, err := os.ReadFile("testdata/source/small.txt")
+	small, err := os.ReadFile("../seed/testdata/source/small.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
