@@ -5,7 +5,8 @@
 // # Quad mapping
 //
 // The Cayley-backed store (graph/cayleystore) keeps everything as RDF quads.
-// All IRIs live under one namespace, NS = https://minhang-kg.github.io/kg/:
+// All IRIs live under one namespace, NS = https://minhang-kg.github.io/kg/
+// (graph.NS and its parts in namespace.go):
 //
 //	entity or document      NS id/<ID>          e.g. <NS id/org/sjtu>, <NS id/doc/mkw-2025-11>
 //	relation (statement)    NS id/<relationID>  e.g. <NS id/rel/0123456789abcdef>

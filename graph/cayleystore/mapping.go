@@ -15,14 +15,14 @@ import (
 
 // The quad mapping; see graph/doc.go for the whole picture.
 const (
-	ns       = "https://minhang-kg.github.io/kg/"
-	nsID     = ns + "id/"
-	nsRel    = ns + "rel#"
-	nsKind   = ns + "kind#"
-	nsAttr   = ns + "attr#"
-	nsUnit   = ns + "unit#"
-	nsSchema = ns + "schema#"
-	nsAudit  = ns + "audit/"
+	ns       = graph.NS
+	nsID     = graph.NSID
+	nsRel    = graph.NSRel
+	nsKind   = graph.NSKind
+	nsAttr   = graph.NSAttr
+	nsUnit   = graph.NSUnit
+	nsSchema = graph.NSSchema
+	nsAudit  = graph.NSAudit
 
 	rdfType      = quad.IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 	rdfJSON      = quad.IRI("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")

@@ -569,7 +569,7 @@ func parseNQuadsExport(t *testing.T, data []byte) parsed {
 				t.Fatalf("line %d: evidence JSON: %v", i+1, err)
 			}
 			p.edges[id] = ev.Quote
-		case strings.HasPrefix(q.Predicate, "<"+nsBase+"rel#"):
+		case strings.HasPrefix(q.Predicate, "<"+graph.NSRel):
 			rid := strings.TrimSuffix(strings.TrimPrefix(q.Label, "<"+nsID), ">")
 			if _, ok := p.edges[rid]; !ok {
 				p.edges[rid] = ""

@@ -131,21 +131,21 @@ func (f *fakeStore) ExportNQuads(ctx context.Context, out io.Writer) error {
 	label := iri(testDoc)
 	for _, e := range f.ents {
 		s := iri(e.ID)
-		fmt.Fprintf(w, "%s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%skind#%s> %s .\n", s, nsBase, e.Kind, label)
+		fmt.Fprintf(w, "%s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%s%s> %s .\n", s, graph.NSKind, e.Kind, label)
 		fmt.Fprintf(w, "%s <http://www.w3.org/2000/01/rdf-schema#label> %s@zh %s .\n", s, lit(e.Name), label)
 		for _, a := range e.Aliases {
 			fmt.Fprintf(w, "%s <http://www.w3.org/2004/02/skos/core#altLabel> %s %s .\n", s, lit(a), label)
 		}
 	}
 	for _, r := range f.rels {
-		fmt.Fprintf(w, "%s <%srel#%s> %s %s .\n", iri(r.Subject), nsBase, r.Predicate, iri(r.Object), iri(r.ID))
+		fmt.Fprintf(w, "%s <%s%s> %s %s .\n", iri(r.Subject), graph.NSRel, r.Predicate, iri(r.Object), iri(r.ID))
 		fmt.Fprintf(w, "%s <%sstatedIn> %s %s .\n", iri(r.ID), nsSchema, label, label)
 		for _, ev := range r.Evidence {
 			b, _ := json.Marshal(ev)
 			fmt.Fprintf(w, "%s <%sevidence> %s^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON> %s .\n", iri(r.ID), nsSchema, lit(string(b)), label)
 		}
 	}
-	fmt.Fprintf(w, "<%smeta> <%sgeneration> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> <%sgraph/meta> .\n", nsBase, nsSchema, nsBase)
+	fmt.Fprintf(w, "<%smeta> <%sgeneration> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> <%sgraph/meta> .\n", graph.NS, nsSchema, graph.NS)
 	if w.err != nil {
 		return w.err
 	}

@@ -8,13 +8,11 @@ import (
 	"github.com/minhang-kg/kg/graph"
 )
 
-// Namespaces of the store's quad mapping (graph/doc.go). JSON-LD output uses
-// the same IRIs, so it describes the same resources as the N-Quads export.
-// These are identifiers only: nothing is ever fetched from them.
+// JSON-LD output uses the graph's namespace (graph.NS), so it describes the
+// same resources as the N-Quads export.
 const (
-	nsBase   = "https://minhang-kg.github.io/kg/"
-	nsID     = nsBase + "id/"
-	nsSchema = nsBase + "schema#"
+	nsID     = graph.NSID
+	nsSchema = graph.NSSchema
 )
 
 // jsonldContext is the inline @context. Never a remote context URL: a
@@ -27,10 +25,10 @@ func jsonldContext() map[string]any {
 		"rdfs":    "http://www.w3.org/2000/01/rdf-schema#",
 		"skos":    "http://www.w3.org/2004/02/skos/core#",
 		"xsd":     "http://www.w3.org/2001/XMLSchema#",
-		"kind":    nsBase + "kind#",
-		"rel":     nsBase + "rel#",
-		"attr":    nsBase + "attr#",
-		"unit":    nsBase + "unit#",
+		"kind":    graph.NSKind,
+		"rel":     graph.NSRel,
+		"attr":    graph.NSAttr,
+		"unit":    graph.NSUnit,
 		"name":    map[string]any{"@id": "rdfs:label", "@container": "@language"},
 		"aliases": map[string]any{"@id": "skos:altLabel", "@container": "@set"},
 		"description": map[string]any{

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/piprate/json-gold/ld"
+
+	"github.com/minhang-kg/kg/graph"
 )
 
 // offlineLoader refuses every remote document: the export's @context must
@@ -53,14 +55,14 @@ func TestJSONLDToRDF(t *testing.T) {
 			continue
 		}
 		switch {
-		case q.Predicate == rdfType && strings.HasPrefix(q.Object, "<"+nsBase+"kind#"):
+		case q.Predicate == rdfType && strings.HasPrefix(q.Object, "<"+graph.NSKind):
 			counts["entity"]++
 			if !strings.HasPrefix(q.Subject, "<"+nsID) {
 				t.Errorf("entity IRI %s is not under %s", q.Subject, nsID)
 			}
 		case q.Predicate == rdfType && q.Object == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement>":
 			counts["statement"]++
-		case strings.HasPrefix(q.Predicate, "<"+nsBase+"rel#"):
+		case strings.HasPrefix(q.Predicate, "<"+graph.NSRel):
 			counts["link"]++
 		case q.Predicate == rdfsLbl && q.Subject == iri("org/sjtu"):
 			names[q.Object] = true
