@@ -1,7 +1,6 @@
 package query
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -99,11 +98,55 @@ func TestSearch(t *testing.T) {
 	})
 }
 
+// TestSearchClassesOutrankEachOther ranks, through Search, entities that
+// match one query in different classes. The IDs run against the class
+// order, so the order is the classes' and not the ID tie-break.
 func TestSearchClassesOutrankEachOther(t *testing.T) {
-	scores := []float64{scoreExact, scorePrefix, scoreSubstring, scoreContained, scoreInWord,
-		scorePinyinExact, scorePinyinPrefix, scorePinyinSubstring}
-	if !slices.IsSortedFunc(scores, func(a, b float64) int { return -cmp.Compare(a, b) }) {
-		t.Fatalf("scores not in class order: %v", scores)
+	ent := func(id, name, nameEn string) graph.Entity {
+		return graph.Entity{ID: id, Kind: graph.KindInstitution, Name: name, NameEn: nameEn, Evidence: evOther}
+	}
+	facts := graph.DocumentFacts{
+		Document: graph.Document{ID: fixtureDoc, Title: "测试"},
+		Entities: []graph.Entity{
+			ent("org/a", "甲", "Conscience Works"),         // a Latin query inside a word
+			ent("org/b", "乙", "Open Science Hub"),         // … at a word start
+			ent("org/c", "丙", "Science Park"),             // … the start of the name
+			ent("org/d", "丁", "Science"),                  // … the whole name
+			ent("org/e", "开放科学园区", ""),                    // pinyin of a run of the name
+			ent("org/f", "科学园区", ""),                      // pinyin of the start of the name
+			ent("org/g", "科学", ""),                        // pinyin of the whole name
+			ent("org/h", "科学城建设办公室", "Kexue City Office"), // a Latin prefix
+		},
+	}
+	tests := []struct {
+		query   string
+		want    []string
+		matches []string
+	}{
+		{"science", []string{"org/d", "org/c", "org/b", "org/a"}, []string{"exact", "prefix", "substring", "substring"}},
+		{"kexue", []string{"org/h", "org/g", "org/f", "org/e"}, []string{"prefix", "pinyin", "pinyin", "pinyin"}},
+	}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			svc := New(b.open(t, facts), kgtest.Logger(t))
+			for _, tc := range tests {
+				hits, err := svc.Search(context.Background(), tc.query, nil, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := hitIDs(hits); !slices.Equal(got, tc.want) {
+					t.Fatalf("Search(%q) = %v, want %v", tc.query, got, tc.want)
+				}
+				for i, h := range hits {
+					if h.Match != tc.matches[i] {
+						t.Errorf("Search(%q): %s matched as %q, want %q", tc.query, h.Entity.ID, h.Match, tc.matches[i])
+					}
+					if i > 0 && !(h.Score < hits[i-1].Score) {
+						t.Errorf("Search(%q): %s scores %v, not below %s's %v", tc.query, h.Entity.ID, h.Score, hits[i-1].Entity.ID, hits[i-1].Score)
+					}
+				}
+			}
+		})
 	}
 }
 
