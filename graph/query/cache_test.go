@@ -240,7 +240,7 @@ func TestCallDuringBuildSeesEarlierWrites(t *testing.T) {
 // gets its ctx error; the build goes on for the next caller.
 func TestCancelledCaller(t *testing.T) {
 	svc := New(slowScanStore{func() graph.Store {
-		st := newFakeStore()
+		st := emptyStore()
 		if _, err := st.ReplaceDocument(context.Background(), fixtureFacts()); err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 )
 
 func exampleService() *Service {
-	st := newFakeStore()
+	st := emptyStore()
 	if _, err := st.ReplaceDocument(context.Background(), fixtureFacts()); err != nil {
 		panic(err)
 	}

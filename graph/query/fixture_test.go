@@ -1,7 +1,6 @@
 package query
 
 import (
-	"context"
 	"testing"
 
 	"github.com/minhang-kg/kg/graph"
@@ -98,18 +97,12 @@ func fixtureFacts() graph.DocumentFacts {
 	}
 }
 
-// backends lists the stores the tests run on, each loaded with facts.
-var backends = []struct {
+// backends lists the stores the tests run on, each loaded with facts
+// (memory_test.go adds them): real backends, which run the shared store
+// suite (graph/storetest), never a fake of the contract.
+var backends []struct {
 	name string
 	open func(t testing.TB, facts graph.DocumentFacts) graph.Store
-}{
-	{"fake", func(t testing.TB, facts graph.DocumentFacts) graph.Store {
-		st := newFakeStore()
-		if _, err := st.ReplaceDocument(context.Background(), facts); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}},
 }
 
 // eachBackend runs fn as a subtest on every backend, with a Service over

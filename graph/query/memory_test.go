@@ -9,7 +9,17 @@ import (
 	"github.com/minhang-kg/kg/internal/kgtest"
 )
 
-// The tests also run on the real Cayley memory store.
+// emptyStore opens an empty store on the memory backend (Cayley's
+// memstore), for tests and examples that fill it themselves.
+func emptyStore() graph.Store {
+	st, err := cayleystore.Open(context.Background(), cayleystore.Config{Backend: cayleystore.BackendMemory}, nil)
+	if err != nil {
+		panic(err)
+	}
+	return st
+}
+
+// The tests run on the Cayley memory store.
 func init() {
 	backends = append(backends, struct {
 		name string

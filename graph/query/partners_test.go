@@ -267,7 +267,7 @@ func TestPartnerships(t *testing.T) {
 }
 
 func TestPartnershipsArgumentErrors(t *testing.T) {
-	good, err := New(newFakeStore(), kgtest.Logger(t)).Partnerships(context.Background(), nil, 1, "", graph.Span{})
+	good, err := New(emptyStore(), kgtest.Logger(t)).Partnerships(context.Background(), nil, 1, "", graph.Span{})
 	if err != nil || good.EndCursor != "" {
 		t.Fatalf("empty store: %+v, %v", good, err)
 	}
@@ -287,7 +287,7 @@ func TestPartnershipsArgumentErrors(t *testing.T) {
 		{"cursor with unordered pair", nil, 10, encodeRaw("pt1\x001\x00b\x00a"), "after"},
 		{"cursor with huge strength", nil, 10, encodeRaw("pt1\x00-5\x00a\x00b"), "after"},
 	}
-	svc := New(newFakeStore(), kgtest.Logger(t))
+	svc := New(emptyStore(), kgtest.Logger(t))
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := svc.Partnerships(context.Background(), tc.kinds, tc.first, tc.after, graph.Span{})

@@ -206,7 +206,7 @@ func TestPinyinMatch(t *testing.T) {
 }
 
 func TestSearchArgumentErrors(t *testing.T) {
-	svc := New(newFakeStore(), kgtest.Logger(t))
+	svc := New(emptyStore(), kgtest.Logger(t))
 	tests := []struct {
 		name  string
 		text  string
@@ -244,7 +244,7 @@ func assertArgError(t *testing.T, err error, arg string) {
 }
 
 func TestArgErrorMessage(t *testing.T) {
-	svc := New(newFakeStore(), kgtest.Logger(t))
+	svc := New(emptyStore(), kgtest.Logger(t))
 	_, err := svc.Search(context.Background(), "交大", nil, 500)
 	if got, want := err.Error(), "first: must be between 1 and 100, got 500"; got != want {
 		t.Errorf("err = %q, want %q", got, want)

@@ -102,7 +102,7 @@ func TestSubgraph(t *testing.T) {
 }
 
 func TestSubgraphArgumentErrors(t *testing.T) {
-	svc := New(newFakeStore(), kgtest.Logger(t))
+	svc := New(emptyStore(), kgtest.Logger(t))
 	tests := []struct {
 		ids   []string
 		hops  int
