@@ -133,7 +133,7 @@ query PartnersOfSJTUAsOf2024 {
 }`,
   },
   {
-    title: '2024年成立的联盟 Alliances founded in 2024',
+    title: '联盟及其发起方 Alliances and who set them up',
     query: `# 联盟及其发起、成立关系与原文（数据来自2024年工作总结）
 # Alliances with who founded or launched them, and the sentence that says so.
 query Alliances2024 {

@@ -90,7 +90,7 @@ query PartnersOfSJTUAsOf2024 {
     via { name nameEn }
     relations { label validFrom validTo from { name } to { name } evidence { quote } }
   }
-}`},{title:`2024年成立的联盟 Alliances founded in 2024`,query:`# 联盟及其发起、成立关系与原文（数据来自2024年工作总结）
+}`},{title:`联盟及其发起方 Alliances and who set them up`,query:`# 联盟及其发起、成立关系与原文（数据来自2024年工作总结）
 # Alliances with who founded or launched them, and the sentence that says so.
 query Alliances2024 {
   entities(kind: ALLIANCE, first: 100) {
