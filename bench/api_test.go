@@ -164,7 +164,10 @@ func BenchmarkQuery(b *testing.B) {
 			_, err := svc.TopConnected(ctx, 10)
 			return err
 		})
-		run("indicators", func(ctx context.Context, _ int) error { _, err := svc.Indicators(ctx, query.IndicatorFilter{}, 100); return err })
+		run("indicators", func(ctx context.Context, _ int) error {
+			_, err := svc.Indicators(ctx, query.IndicatorFilter{}, 100)
+			return err
+		})
 	})
 }
 
