@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -45,6 +46,18 @@ func (ds *Dataset) Load(ctx context.Context, st graph.Store, log *slog.Logger) (
 	log.DebugContext(ctx, "syncing documents", "documents", len(facts))
 	changes, err := st.SyncDocuments(ctx, facts)
 	if err != nil {
+		if errors.Is(err, graph.ErrInvalid) {
+			// Say where, in the data directory's terms, when the store
+			// refused because of its curated facts (as kg check --path does).
+			if ps, cerr := ds.CurationConflicts(ctx, st); cerr == nil && len(ps) > 0 {
+				var b strings.Builder
+				for _, p := range ps {
+					b.WriteString("\n")
+					b.WriteString(p.String())
+				}
+				return nil, fmt.Errorf("seed: %w%s", err, b.String())
+			}
+		}
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	for _, ch := range changes {

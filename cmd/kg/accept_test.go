@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/graph/cayleystore"
 	"github.com/minhang-kg/kg/graph/index"
 	"github.com/minhang-kg/kg/internal/kgtest"
@@ -27,6 +28,9 @@ import (
 //   - 上海交通大学 added under a new ID fails kg check naming org/sjtu, and a
 //     seed of that folder fails and leaves the export byte-identical;
 //   - export -> kg import -> export is byte-identical;
+//   - with a curated relation to org/fudan in the store, removing the
+//     folder fails kg check --path and kg seed naming the relation, the
+//     entity and the document, and the seed writes nothing;
 //   - removing the folder and seeding again returns the export to that of
 //     a fresh store seeded from seed/data alone.
 func TestDocumentsOverTime(t *testing.T) {
@@ -169,6 +173,68 @@ func TestDocumentsOverTime(t *testing.T) {
 		}
 		if got := exportOf(t, restored); got != both {
 			t.Errorf("export -> import -> export differs:\n%s", firstDiff(got, both))
+		}
+	})
+
+	t.Run("conflicts with curated facts", func(t *testing.T) {
+		// A copy of the store with a curated relation to org/fudan, which
+		// only doc/mh-news-2025 states.
+		curated := filepath.Join(dir, "curated.db")
+		copyFile(t, db, curated)
+		st, err := cayleystore.Open(t.Context(), cayleystore.Config{Backend: cayleystore.BackendBbolt, Path: curated}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.PutFacts(t.Context(), graph.DocumentFacts{
+			Document:  graph.Document{ID: graph.CurationDocument},
+			Relations: []graph.Relation{{Subject: "org/sjtu", Predicate: "partners_with", Object: "org/fudan"}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if r := kg(t, "", "check", "--data", data, "--path", curated); r.code != exitOK {
+			t.Fatalf("kg check against the store, folder present: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		aside := filepath.Join(dir, "mh-news-2025")
+		if err := os.Rename(news, aside); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if err := os.Rename(aside, news); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		relID := graph.RelationID(graph.CurationDocument, "org/fudan", "partners_with", "org/sjtu")
+		want := []string{data + ": curated relation " + relID, `entity "org/fudan"`, "doc/mh-news-2025", graph.CurationDocument}
+		if r := kg(t, "", "check", "--data", data); r.code != exitOK {
+			t.Fatalf("kg check without a store: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		r := kg(t, "", "check", "--data", data, "--path", curated)
+		if r.code != exitProblems || !strings.Contains(r.stdout, "1 problem") {
+			t.Fatalf("kg check against the store, folder removed: exit %d, want %d\n%s%s", r.code, exitProblems, r.stdout, r.stderr)
+		}
+		for _, w := range want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("kg check does not name %s:\n%s", w, r.stdout)
+			}
+		}
+		before := exportOf(t, curated)
+		r = kg(t, "", "seed", "--data", data, "--path", curated)
+		if r.code != exitError {
+			t.Fatalf("seed orphaning the curated relation: exit %d, want %d\n%s%s", r.code, exitError, r.stdout, r.stderr)
+		}
+		for _, w := range want {
+			if !strings.Contains(r.stderr, w) {
+				t.Errorf("the seed's error does not name %s:\n%s", w, r.stderr)
+			}
+		}
+		if got := exportOf(t, curated); got != before {
+			t.Errorf("a failed seed changed the export:\n%s", firstDiff(got, before))
+		}
+		if r := kg(t, "", "check", "--data", data, "--path", filepath.Join(dir, "none.db")); r.code != exitError || !strings.Contains(r.stderr, "none.db") {
+			t.Errorf("kg check against a missing store: exit %d\n%s", r.code, r.stderr)
 		}
 	})
 

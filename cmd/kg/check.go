@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"log/slog"
 
+	"github.com/minhang-kg/kg/graph/cayleystore"
 	"github.com/minhang-kg/kg/seed"
 )
 
@@ -14,13 +17,18 @@ type checkConfig struct {
 	Fix      bool
 	Coverage bool
 	JSON     bool
+	// Store, when CompareStore, is a store whose curated facts are
+	// checked against the dataset (what kg seed into it would break).
+	Store        storeConfig
+	CompareStore bool
 }
 
 func parseCheck(args []string, e env) (checkConfig, error) {
 	var c checkConfig
-	fs := newFlagSet("check", "[--data DIR] [--fix] [--coverage] [--json]", e)
+	fs := newFlagSet("check", "[--data DIR] [--fix] [--coverage] [--json] [--store bbolt|postgres --path FILE | --dsn DSN]", e)
 	v := readEnv(e)
 	c.Data.register(fs, v)
+	c.Store.register(fs, v)
 	fs.BoolVar(&c.Fix, "fix", false, "fill in missing or wrong start/end/section where the quote is unique, rewriting the YAML files")
 	fs.BoolVar(&c.Coverage, "coverage", false, "also report how much of the source text the dataset covers")
 	fs.BoolVar(&c.JSON, "json", false, "print the report as JSON")
@@ -29,6 +37,23 @@ func parseCheck(args []string, e env) (checkConfig, error) {
 	}
 	if err := v.err(); err != nil {
 		return c, err
+	}
+	// The store is compared with only when named on the command line: a
+	// KG_PATH in the environment does not turn a dataset check into one
+	// that opens a store.
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "store", "path", "dsn":
+			c.CompareStore = true
+		}
+	})
+	if c.CompareStore {
+		if c.Store.Backend == cayleystore.BackendMemory {
+			return c, fmt.Errorf("--store memory holds no curated facts to check against; give a bbolt --path or a postgres --dsn")
+		}
+		if err := c.Store.validate(); err != nil {
+			return c, err
+		}
 	}
 	c.Data.resolve()
 	if c.Fix && c.Data.Dir == "" {
@@ -58,6 +83,16 @@ func runCheck(ctx context.Context, args []string, e env) error {
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.Data.describe(), err)
+	}
+	if c.CompareStore {
+		if ds == nil {
+			if ds, err = seed.Parse(c.Data.Dir); err != nil {
+				return fmt.Errorf("%s: %w", c.Data.describe(), err)
+			}
+		}
+		if err := checkAgainstStore(ctx, c, ds, rep, e); err != nil {
+			return err
+		}
 	}
 	var coverage []seed.CoverageReport
 	if c.Coverage {
@@ -93,6 +128,24 @@ func runCheck(ctx context.Context, args []string, e env) error {
 	if !ok {
 		return errProblems
 	}
+	return nil
+}
+
+// checkAgainstStore adds to rep what seeding ds into the configured store
+// would break in its curated facts (seed.Dataset.CurationConflicts). The
+// store is opened for reading only and must exist.
+func checkAgainstStore(ctx context.Context, c checkConfig, ds *seed.Dataset, rep *seed.Report, e env) error {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := c.Store.open(ctx, log, true)
+	if err != nil {
+		return err
+	}
+	defer closeStore(ctx, st, log)
+	ps, err := ds.CurationConflicts(ctx, st)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.Store.describe(), err)
+	}
+	rep.Problems = append(rep.Problems, ps...)
 	return nil
 }
 
