@@ -3,6 +3,8 @@ package seed
 import (
 	"reflect"
 	"testing"
+
+	"github.com/minhang-kg/kg/graph"
 )
 
 func TestFindQuantities(t *testing.T) {
@@ -90,6 +92,89 @@ func TestDatasetIndicatorsCiteEveryNumber(t *testing.T) {
 			}
 			if n == 0 {
 				t.Error("no numbers found: the rule is broken")
+			}
+		})
+	}
+}
+
+// TestDatasetGroupCountsAreIndicators: every quantified group's count is the
+// value of an INDICATOR that measures the group, so that a group's size and
+// the indicators query agree.
+func TestDatasetGroupCountsAreIndicators(t *testing.T) {
+	ds, err := Parse("data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds.Documents {
+		t.Run(d.ID, func(t *testing.T) {
+			facts := d.Facts()
+			kinds := map[string]graph.Kind{}
+			values := map[string][]graph.Attribute{}
+			for _, e := range facts.Entities {
+				kinds[e.ID] = e.Kind
+				for _, a := range e.Attributes {
+					if a.Key == "value" {
+						values[e.ID] = append(values[e.ID], a)
+					}
+				}
+			}
+			measuredBy := map[string][]string{} // group -> indicators measuring it
+			for _, r := range facts.Relations {
+				if r.Predicate == "measures" && kinds[r.Subject] == graph.KindIndicator {
+					measuredBy[r.Object] = append(measuredBy[r.Object], r.Subject)
+				}
+			}
+			groups := 0
+			for _, e := range facts.Entities {
+				for _, c := range e.Attributes {
+					if c.Key != "count" {
+						continue
+					}
+					groups++
+					ok := false
+					for _, ind := range measuredBy[e.ID] {
+						for _, v := range values[ind] {
+							ok = ok || covNumEqual(v.Value, c.Value) && v.Unit == c.Unit
+						}
+					}
+					if !ok {
+						t.Errorf("%s: count %s %s is the value of no INDICATOR that measures it (indicators measuring it: %v)", e.ID, c.Value, c.Unit, measuredBy[e.ID])
+					}
+				}
+			}
+			if groups == 0 && d.ID == "doc/mkw-2025-11" {
+				t.Error("no group with a count found")
+			}
+		})
+	}
+}
+
+func TestQuantityHeldBy(t *testing.T) {
+	at := func(text string) Quantity { return FindQuantities(text)[0] }
+	num := func(key, v, unit string) graph.Attribute {
+		return graph.Attribute{Key: key, Value: v, Unit: unit, Type: graph.AttrNumber}
+	}
+	tests := []struct {
+		name  string
+		q     Quantity
+		attrs []graph.Attribute
+		want  bool
+	}{
+		{"value with 余", at("1000余家"), []graph.Attribute{num("value", "1000", "家")}, true},
+		{"other unit", at("1000家"), []graph.Attribute{num("value", "1000", "个")}, false},
+		{"other value", at("1001家"), []graph.Attribute{num("value", "1000", "家")}, false},
+		{"percentage", at("全市占比26.53%"), []graph.Attribute{num("cityShare", "26.53", "%")}, true},
+		{"fraction as a percentage", at("全市占比1/4"), []graph.Attribute{num("cityShare", "25", "%")}, true},
+		{"fraction, other share", at("全市占比1/4"), []graph.Attribute{num("cityShare", "20", "%")}, false},
+		{"rank as written", at("全市第一"), []graph.Attribute{{Key: "rank", Value: "全市第一"}}, true},
+		{"rank with 排名", at("全市排名第一"), []graph.Attribute{{Key: "rank", Value: "全市第一"}}, true},
+		{"other rank", at("全市第二"), []graph.Attribute{{Key: "rank", Value: "全市第一"}, num("value", "2", "")}, false},
+		{"text as written", at("高于全市平均值1.6个百分点"), []graph.Attribute{{Key: "comparison", Value: "高于全市平均值1.6个百分点"}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := quantityHeldBy(tt.q, tt.attrs); got != tt.want {
+				t.Errorf("quantityHeldBy(%q, %v) = %v, want %v", tt.q.Text, tt.attrs, got, tt.want)
 			}
 		})
 	}
