@@ -53,7 +53,7 @@ func TestEveryFormatHasAParser(t *testing.T) {
 
 func TestFormatsRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	st := newFakeStore()
+	st := newTestStore(t)
 	sels := []struct {
 		name        string
 		sel         Selection
@@ -438,7 +438,7 @@ func TestDOTGraphviz(t *testing.T) {
 		}
 		t.Skip("graphviz dot not installed; the DOT output is still checked by the gonum parser")
 	}
-	st := newFakeStore()
+	st := newTestStore(t)
 	var buf bytes.Buffer
 	if err := Write(context.Background(), st, "dot", Selection{}, &buf); err != nil {
 		t.Fatal(err)
@@ -625,7 +625,7 @@ func TestParseNQuad(t *testing.T) {
 }
 
 func TestNQuadsWholeIsStoreDump(t *testing.T) {
-	st := newFakeStore()
+	st := newTestStore(t)
 	var want, got bytes.Buffer
 	if err := st.ExportNQuads(context.Background(), &want); err != nil {
 		t.Fatal(err)
@@ -650,7 +650,7 @@ func writeNQ(t *testing.T, st graph.Store, sel Selection) string {
 }
 
 func TestWriteErrors(t *testing.T) {
-	st := newFakeStore()
+	st := newTestStore(t)
 	tests := []struct {
 		format string
 		sel    Selection
@@ -673,7 +673,7 @@ func TestWriteErrors(t *testing.T) {
 }
 
 func TestWriteFailingWriter(t *testing.T) {
-	st := newFakeStore()
+	st := newTestStore(t)
 	for _, f := range Formats {
 		err := Write(context.Background(), st, f.Name, Selection{}, failWriter{})
 		if err == nil {

@@ -17,7 +17,7 @@ import (
 
 func TestHandler(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.Handle("GET /export/{format}", Handler(newFakeStore(), slog.New(slog.DiscardHandler)))
+	mux.Handle("GET /export/{format}", Handler(newTestStore(t), slog.New(slog.DiscardHandler)))
 	mux.Handle("GET /export", IndexHandler())
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -74,7 +74,7 @@ func TestHandler(t *testing.T) {
 }
 
 func TestHandlerMethod(t *testing.T) {
-	h := Handler(newFakeStore(), slog.New(slog.DiscardHandler))
+	h := Handler(newTestStore(t), slog.New(slog.DiscardHandler))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/export/gexf", nil))
 	if rec.Code != http.StatusMethodNotAllowed {
@@ -84,10 +84,10 @@ func TestHandlerMethod(t *testing.T) {
 
 // failingDump writes part of a dump, then fails, like a store that goes
 // away in the middle of an export.
-type failingDump struct{ *fakeStore }
+type failingDump struct{ *testStore }
 
 func (f failingDump) ExportNQuads(ctx context.Context, w io.Writer) error {
-	if err := f.fakeStore.ExportNQuads(ctx, w); err != nil {
+	if err := f.testStore.ExportNQuads(ctx, w); err != nil {
 		return err
 	}
 	return fmt.Errorf("connection reset: %w", graph.ErrUnavailable)
@@ -103,8 +103,8 @@ func TestHandlerStreams(t *testing.T) {
 		st      graph.Store
 		wantErr bool
 	}{
-		{"complete", newFakeStore(), false},
-		{"fails mid-stream", failingDump{newFakeStore()}, true},
+		{"complete", newTestStore(t), false},
+		{"fails mid-stream", failingDump{newTestStore(t)}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			mux := http.NewServeMux()

@@ -26,7 +26,7 @@ func (offlineLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 // entity with its Chinese and English names, one direct triple and one
 // rdf:Statement per relation, all under the store's IRIs.
 func TestJSONLDToRDF(t *testing.T) {
-	st := newFakeStore()
+	st := newTestStore(t)
 	var buf bytes.Buffer
 	if err := Write(context.Background(), st, "jsonld", Selection{}, &buf); err != nil {
 		t.Fatal(err)
