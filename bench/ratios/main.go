@@ -4,9 +4,8 @@
 //   - baseline: BenchmarkBaseline (graph/cayleystore): per size, backend and
 //     question, the time of each implementation and its ratio to the map
 //     baseline measured in the same process;
-//   - indexload: BenchmarkIndexLoad (scans), BenchmarkIndexFromDump and
-//     BenchmarkIndexLoadDump (Store.Dump): load time and heap per size and
-//     backend;
+//   - indexload: BenchmarkIndexLoad (bench; through Store.Dump and through
+//     the scans): load time and heap per size and backend;
 //   - api: BenchmarkStore, BenchmarkQuery and BenchmarkHTTP (bench): per
 //     size, each method or query direct and through the index, per backend;
 //   - growth: how each cell grows with size (time at each size, and the ratio
@@ -207,17 +206,12 @@ func indexLoad(d *data) {
 	for _, n := range d.order {
 		var how string
 		var p []string
-		// BenchmarkIndexLoad: scans; BenchmarkIndexFromDump: Store.Dump
-		// (graph/cayleystore); BenchmarkIndexLoadDump: size/backend/how.
-		if q, ok := split(n, "BenchmarkIndexLoad"); ok && len(q) == 2 {
-			how, p = "scans", q
-		} else if q, ok := split(n, "BenchmarkIndexFromDump"); ok && len(q) == 2 {
-			how, p = "dump", q
-		} else if q, ok := split(n, "BenchmarkIndexLoadDump"); ok && len(q) == 3 {
-			how, p = q[2], q[:2]
-		} else {
+		// BenchmarkIndexLoad (bench): size/backend/how (dump or scans).
+		q, ok := split(n, "BenchmarkIndexLoad")
+		if !ok || len(q) != 3 {
 			continue
 		}
+		how, p = q[2], q[:2]
 		c := d.cells[n]
 		heap := "–"
 		if v, ok := c.metrics["MB-heap"]; ok {

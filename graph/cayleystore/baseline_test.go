@@ -320,28 +320,3 @@ func BenchmarkBaseline(b *testing.B) {
 		}
 	}
 }
-
-// dumpNopCloser gives the index the store with its graph.Dumper (what kg
-// serve loads through) but without letting the index close it.
-type dumpNopCloser struct{ *Store }
-
-func (dumpNopCloser) Close() error { return nil }
-
-// BenchmarkIndexFromDump measures the in-memory index loading a stored
-// graph through Store.Dump (one pass; kg serve's path when it has no
-// snapshot) on every backend, PostgreSQL included, with the heap it holds.
-// BenchmarkIndexLoad measures the scans path.
-func BenchmarkIndexFromDump(b *testing.B) {
-	for _, size := range benchenv.Sizes() {
-		for _, backend := range benchenv.Backends() {
-			b.Run(fmt.Sprintf("%s/%s", benchenv.SizeName(size), backend), func(b *testing.B) {
-				st := benchenv.Loaded(b, benchOpen, backend, size).(*Store)
-				var backing graph.Store = dumpNopCloser{st}
-				if _, ok := backing.(graph.Dumper); !ok {
-					b.Fatal("the store is not a graph.Dumper")
-				}
-				benchIndexLoad(b, backing)
-			})
-		}
-	}
-}

@@ -21,7 +21,6 @@ import (
 
 	"github.com/minhang-kg/kg/bench/benchenv"
 	"github.com/minhang-kg/kg/graph"
-	"github.com/minhang-kg/kg/graph/index"
 	"github.com/minhang-kg/kg/internal/synth"
 )
 
@@ -240,41 +239,4 @@ func TestSynthQuadCount(t *testing.T) {
 			t.Errorf("%d: store counts %d quads, synth.QuadCount %d", quads, st.Quads, want)
 		}
 	}
-}
-
-// BenchmarkIndexLoad measures how long the in-memory index takes to load
-// a stored graph (the ready time of kg serve on a seeded store) and the
-// heap it holds, per size and backend.
-func BenchmarkIndexLoad(b *testing.B) {
-	for _, size := range benchenv.Sizes() {
-		for _, backend := range benchenv.Backends() {
-			b.Run(fmt.Sprintf("%s/%s", benchenv.SizeName(size), backend), func(b *testing.B) {
-				st := benchenv.Loaded(b, benchOpen, backend, size)
-				benchIndexLoad(b, nopCloser{st})
-			})
-		}
-	}
-}
-
-// benchIndexLoad times index loads from backing (the ready time of kg serve
-// on a seeded store) and reports the heap the index holds.
-func benchIndexLoad(b *testing.B, backing graph.Store) {
-	ctx := context.Background()
-	var heap uint64
-	for b.Loop() {
-		runtime.GC()
-		var m0, m1 runtime.MemStats
-		runtime.ReadMemStats(&m0)
-		ix, err := index.NewWithOptions(ctx, backing, nil, index.Options{Poll: -1})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		runtime.GC()
-		runtime.ReadMemStats(&m1)
-		heap = m1.HeapAlloc - m0.HeapAlloc
-		ix.Close()
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(heap)/(1<<20), "MB-heap")
 }

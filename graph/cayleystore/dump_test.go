@@ -3,10 +3,7 @@ package cayleystore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -16,7 +13,6 @@ import (
 	"github.com/cayleygraph/quad/pquads"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/minhang-kg/kg/bench/benchenv"
 	"github.com/minhang-kg/kg/graph"
 	"github.com/minhang-kg/kg/internal/synth"
 )
@@ -263,68 +259,6 @@ func TestDecodePrimitive(t *testing.T) {
 		t.Errorf("decodePrimitive with unknown fields = %+v, %v; want id 3", p, err)
 	}
 }
-
-// BenchmarkIndexLoadDump measures the in-memory index loading a stored
-// graph through Dump (one pass) and, in the same process, through the
-// scans (what BenchmarkIndexLoad measures), per size and backend. bbolt
-// files are the benchmarks' cached ones (KG_BENCH_CACHE, built by
-// BenchmarkIndexLoad or the baselines; opened, not written); memory
-// stores are loaded here.
-func BenchmarkIndexLoadDump(b *testing.B) {
-	ctx := context.Background()
-	for _, size := range benchenv.Sizes() {
-		for _, backend := range []string{BackendBbolt, BackendMemory} {
-			var st *Store
-			open := func(b *testing.B) *Store {
-				if st != nil {
-					return st
-				}
-				cfg := Config{Backend: backend}
-				if backend == BackendBbolt {
-					cfg.Path = filepath.Join(benchenv.CacheDir(), fmt.Sprintf("bbolt-%d-seed%d.db", size, benchenv.Seed()))
-					if _, err := os.Stat(cfg.Path); err != nil {
-						b.Skipf("no cached store %s (run BenchmarkIndexLoad first): %v", cfg.Path, err)
-					}
-				}
-				s, err := Open(ctx, cfg, nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if backend == BackendMemory {
-					if _, err := s.ReplaceDocument(ctx, benchenv.Facts(size)); err != nil {
-						b.Fatal(err)
-					}
-				}
-				st = s
-				return s
-			}
-			for _, how := range []string{"dump", "scans"} {
-				b.Run(fmt.Sprintf("%s/%s/%s", benchenv.SizeName(size), backend, how), func(b *testing.B) {
-					s := open(b)
-					var backing graph.Store = nopCloseDumper{s}
-					if how == "scans" {
-						backing = nopCloseScans{s}
-					}
-					benchIndexLoad(b, backing)
-				})
-			}
-			if st != nil {
-				st.Close()
-			}
-		}
-	}
-}
-
-// nopCloseDumper is the store as the index sees it, left open by the
-// index's Close.
-type nopCloseDumper struct{ *Store }
-
-func (nopCloseDumper) Close() error { return nil }
-
-// nopCloseScans hides Dump: the index loads through the scans.
-type nopCloseScans struct{ graph.Store }
-
-func (nopCloseScans) Close() error { return nil }
 
 // TestDecodeValue checks decodeValue against pquads.UnmarshalValue, on
 // values of every kind and on encodings the fast path must leave to it.
